@@ -1,0 +1,1 @@
+// Owned by the aggregate kernel; filled in by its implementation.

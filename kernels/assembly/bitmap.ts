@@ -1,0 +1,1 @@
+// Owned by the bitmap kernel; filled in by its implementation.

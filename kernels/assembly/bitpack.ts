@@ -1,0 +1,1 @@
+// Owned by the bitpack kernel; filled in by its implementation.

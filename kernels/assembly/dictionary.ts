@@ -1,0 +1,1 @@
+// Owned by the dictionary kernel; filled in by its implementation.

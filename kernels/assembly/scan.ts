@@ -1,0 +1,1 @@
+// Owned by the scan kernel; filled in by its implementation.
