@@ -1,12 +1,21 @@
-// The typed boundary of build/kernels.wasm. Each kernel concern declares its exports in its own
-// interface; KernelExports joins them. Pointers and lengths are i32 byte offsets/counts into the
-// shared memory; every kernel returns a status code (host/runtime/status.ts) unless noted.
+// The typed boundary of build/kernels.wasm. Each kernel concern declares its exports in
+// host/runtime/exports/<concern>.ts; KernelExports joins them. Pointers and lengths are byte
+// offsets and counts into the shared memory; kernels return a status code
+// (host/runtime/status.ts) or a non-negative count.
+import type { AggregateExports } from './exports/aggregate.js';
+import type { BitmapExports } from './exports/bitmap.js';
+import type { BitpackExports } from './exports/bitpack.js';
+import type { DictionaryExports } from './exports/dictionary.js';
+import type { ScanExports } from './exports/scan.js';
 
 export interface CoreExports {
   /** End of the module's static data: the allocator never hands out memory below it. */
   heapBase(): number;
 }
 
-/* Each concern adds an interface below and joins it into KernelExports. */
-
-export type KernelExports = CoreExports;
+export type KernelExports = CoreExports &
+  BitpackExports &
+  ScanExports &
+  DictionaryExports &
+  BitmapExports &
+  AggregateExports;
