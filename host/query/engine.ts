@@ -1,0 +1,134 @@
+// The broker and server of one process: parse, resolve the table, plan, prune, run each
+// segment, combine and reduce into Pinot's broker response. Errors a user can cause come back
+// as Pinot exceptions in the response (never thrown), as Pinot's broker does.
+import type { Schema, TableConfig } from '../config/types.js';
+import { CuveeError, ErrorCode } from '../errors/errors.js';
+import type { Segment } from '../../segments/spi/segment.js';
+import { parseSql } from '../sql/parser.js';
+import { compileQuery, type CompiledQuery } from './compiledQuery.js';
+import { explainPlan } from './explain.js';
+import { parseQueryOptions } from './options.js';
+import { planQuery, type QueryPlan } from './plan.js';
+import { cannotMatch } from './prune.js';
+import { reduceResults } from './reduce.js';
+import { emptyResponse, toQueryException, type BrokerResponse } from './response.js';
+import { executeSegment, type SegmentResult, type SegmentStats } from './segmentExec.js';
+
+/** One physical table (`name_OFFLINE` or `name_REALTIME`) as the engine reads it. */
+export interface QueryableTable {
+  readonly config: TableConfig;
+  readonly schema: Schema;
+  /** The segments a query sees now (consuming ones included). */
+  segments(): readonly Segment[];
+}
+
+/** Finds the physical tables a name in FROM refers to (raw name → its OFFLINE/REALTIME parts). */
+export interface TableResolver {
+  resolve(name: string): readonly QueryableTable[];
+}
+
+export interface QueryRequestOptions {
+  /** Pinot's request-level queryOptions; the statement's SET/OPTION entries win. */
+  readonly queryOptions?: Readonly<Record<string, string>>;
+}
+
+export class TableNotFoundError extends CuveeError {
+  constructor(name: string) {
+    super(
+      ErrorCode.TABLE_DOES_NOT_EXIST,
+      `TableDoesNotExistError: table ${name} does not exist; create it first or check the name`,
+    );
+  }
+}
+
+let requestCounter = 0;
+
+export class QueryEngine {
+  constructor(
+    private readonly tables: TableResolver,
+    private readonly brokerId = 'cuvee-broker',
+  ) {}
+
+  /** Runs one SQL statement; errors a user can cause come back in `exceptions`. */
+  query(sql: string, request: QueryRequestOptions = {}): BrokerResponse {
+    const startMs = performance.now();
+    const response = emptyResponse(String(++requestCounter), this.brokerId);
+    try {
+      this.run(sql, request, response, startMs);
+    } catch (error) {
+      if (
+        !(error instanceof CuveeError) &&
+        !(error instanceof Error && error.name === 'AssertionError')
+      ) {
+        response.exceptions.push(toQueryException(error));
+      } else if (error instanceof CuveeError) {
+        response.exceptions.push(toQueryException(error));
+      } else {
+        throw error;
+      }
+      delete response.resultTable;
+    }
+    response.timeUsedMs = Math.round(performance.now() - startMs);
+    return response;
+  }
+
+  private run(
+    sql: string,
+    request: QueryRequestOptions,
+    response: BrokerResponse,
+    startMs: number,
+  ): void {
+    const statement = parseSql(sql);
+    const options = parseQueryOptions({ ...request.queryOptions, ...statement.queryOptions });
+    const tables = this.tables.resolve(statement.query.from.name);
+    if (tables.length === 0) throw new TableNotFoundError(statement.query.from.name);
+    const plan = planQuery(statement, tables[0]!.schema, options);
+    const compiled = compileQuery(plan);
+    const segments = tables.flatMap((table) => table.segments());
+    response.numServersQueried = 1;
+    response.numServersResponded = 1;
+    response.numSegmentsQueried = segments.length;
+    for (const segment of segments) response.totalDocs += segment.docCount();
+    if (plan.explain) {
+      response.resultTable = explainPlan(compiled, segments);
+      return;
+    }
+    const results = this.runSegments(compiled, plan, segments, response, startMs);
+    const reduceStartMs = performance.now();
+    const outcome = reduceResults(compiled, results);
+    response.resultTable = outcome.resultTable;
+    response.numGroupsLimitReached = outcome.numGroupsLimitReached;
+    response.partialResult = outcome.numGroupsLimitReached;
+    response.numRowsResultSet = outcome.resultTable.rows.length;
+    response.brokerReduceTimeMs = Math.round(performance.now() - reduceStartMs);
+  }
+
+  private runSegments(
+    compiled: CompiledQuery,
+    plan: QueryPlan,
+    segments: readonly Segment[],
+    response: BrokerResponse,
+    startMs: number,
+  ): SegmentResult[] {
+    const deadline = { atMs: startMs + plan.options.timeoutMs, timeoutMs: plan.options.timeoutMs };
+    const results: SegmentResult[] = [];
+    for (const segment of segments) {
+      if (plan.filter !== undefined && cannotMatch(plan.filter, segment.metadata)) {
+        response.numSegmentsPrunedByServer++;
+        continue;
+      }
+      const { result, stats } = executeSegment(compiled, segment, deadline);
+      addStats(response, stats);
+      results.push(result);
+    }
+    return results;
+  }
+}
+
+function addStats(response: BrokerResponse, stats: SegmentStats): void {
+  response.numSegmentsProcessed++;
+  if (stats.matched) response.numSegmentsMatched++;
+  response.numDocsScanned += stats.docsScanned;
+  response.numEntriesScannedInFilter += stats.entriesScannedInFilter;
+  response.numEntriesScannedPostFilter += stats.entriesScannedPostFilter;
+}

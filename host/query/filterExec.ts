@@ -1,0 +1,333 @@
+// Answers a filter tree on one segment, choosing per leaf the cheapest access path: a sorted
+// column's doc range, inverted-index bitmaps, or a scan over dictionary ids (value predicates
+// become id predicates first), a scan over raw values, or row-at-a-time evaluation for
+// expressions. Every leaf answers within `candidates` (what the AND so far left), so scans
+// touch only docs still in play.
+import type { ScalarValue } from '../config/types.js';
+import type { ColumnReader } from '../../segments/spi/columnReader.js';
+import type { Dictionary, ValueRange } from '../../segments/spi/dictionary.js';
+import type { Segment } from '../../segments/spi/segment.js';
+import type { CompiledExpression } from '../expr/compile.js';
+import { compareValues, valuesEqual } from '../expr/values.js';
+import { assert } from '../util/assert.js';
+import {
+  allDocs,
+  docIds,
+  intersect,
+  noDocs,
+  rangeIds,
+  selectionSize,
+  subtract,
+  toIds,
+  union,
+  type DocSelection,
+} from './docSelection.js';
+import type { ColumnPredicate, FilterNode } from './filterPlan.js';
+import { RowReader } from './rowReader.js';
+
+/** Docs read per block while scanning a forward index: fits L1/L2 and amortizes calls. */
+const SCAN_BLOCK_DOCS = 4096;
+/**
+ * Above this share of the dictionary, merging one bitmap per id costs more than one scan of
+ * the forward index.
+ */
+const INVERTED_INDEX_MAX_ID_SHARE = 0.25;
+
+export interface FilterContext {
+  readonly segment: Segment;
+  readonly docCount: number;
+  readonly nullHandling: boolean;
+  /** How a generic expression resolves identifiers (validated by the planner). */
+  readonly compile: (expr: FilterNode & { kind: 'expression' }) => CompiledExpression;
+  /** Entries read by scans: Pinot's numEntriesScannedInFilter. */
+  entriesScanned: number;
+  /** Which access path each leaf used, for EXPLAIN and traces. */
+  readonly accessPaths: string[];
+}
+
+export function evaluateFilter(
+  node: FilterNode,
+  context: FilterContext,
+  candidates: DocSelection,
+): DocSelection {
+  switch (node.kind) {
+    case 'constant':
+      return node.value ? candidates : noDocs();
+    case 'and': {
+      let result = candidates;
+      for (const child of orderForAnd(node.children, context)) {
+        if (selectionSize(result) === 0) break;
+        result = evaluateFilter(child, context, result);
+      }
+      return result;
+    }
+    case 'or': {
+      let result = noDocs();
+      for (const child of node.children)
+        result = union(result, evaluateFilter(child, context, candidates));
+      return result;
+    }
+    case 'isNull':
+      return isNullLeaf(node.field.name, node.negated, context, candidates);
+    case 'column':
+      return columnLeaf(node, context, candidates);
+    case 'expression':
+      return expressionLeaf(node, context, candidates);
+  }
+}
+
+/** Index-answered leaves first, so scans only see what they leave. */
+function orderForAnd(children: readonly FilterNode[], context: FilterContext): FilterNode[] {
+  const cost = (node: FilterNode): number => {
+    if (node.kind === 'constant') return 0;
+    if (node.kind === 'isNull') return 1;
+    if (node.kind !== 'column') return 3;
+    const reader = context.segment.column(node.field.name);
+    if (reader?.metadata.isSorted === true || reader?.invertedIndex !== undefined) return 1;
+    return 2;
+  };
+  return [...children].sort((a, b) => cost(a) - cost(b));
+}
+
+function readerOf(context: FilterContext, name: string): ColumnReader {
+  const reader = context.segment.column(name);
+  assert(reader !== undefined, `column ${name} was validated against the schema`);
+  return reader;
+}
+
+function nullDocs(reader: ColumnReader, docCount: number): DocSelection {
+  const vector = reader.nullVector();
+  if (vector === undefined) return noDocs();
+  const ids = vector.toArray();
+  let end = ids.length;
+  while (end > 0 && ids[end - 1]! >= docCount) end--;
+  return docIds(ids.subarray(0, end));
+}
+
+function isNullLeaf(
+  name: string,
+  negated: boolean,
+  context: FilterContext,
+  candidates: DocSelection,
+): DocSelection {
+  const nulls = nullDocs(readerOf(context, name), context.docCount);
+  context.accessPaths.push(`${name}: null vector`);
+  return negated ? subtract(candidates, nulls, context.docCount) : intersect(candidates, nulls);
+}
+
+function columnLeaf(
+  node: FilterNode & { kind: 'column' },
+  context: FilterContext,
+  candidates: DocSelection,
+): DocSelection {
+  const reader = readerOf(context, node.field.name);
+  let matched: DocSelection;
+  if (reader.dictionary !== undefined) {
+    matched = dictionaryLeaf(reader, reader.dictionary, node, context, candidates);
+  } else {
+    matched = rawScanLeaf(reader, node, context, candidates);
+  }
+  // Nulls hold the default value; with null handling they must match neither p nor NOT p.
+  return context.nullHandling
+    ? subtract(matched, nullDocs(reader, context.docCount), context.docCount)
+    : matched;
+}
+
+/** Dictionary ids whose value satisfies the predicate, ascending. */
+function matchingIds(dictionary: Dictionary, predicate: ColumnPredicate): Uint32Array {
+  switch (predicate.op) {
+    case 'in':
+      return dictionary.idsOf(predicate.values as ScalarValue[]);
+    case 'range':
+      return dictionary.idsInRange(predicate.range);
+    case 'regex': {
+      const ids: number[] = [];
+      for (let id = 0; id < dictionary.cardinality; id++) {
+        if (predicate.regex.test(dictionary.get(id) as string)) ids.push(id);
+      }
+      return Uint32Array.from(ids);
+    }
+  }
+}
+
+function complementIds(ids: Uint32Array, cardinality: number): Uint32Array {
+  const out = new Uint32Array(cardinality - ids.length);
+  let j = 0;
+  let n = 0;
+  for (let id = 0; id < cardinality; id++) {
+    if (j < ids.length && ids[j] === id) j++;
+    else out[n++] = id;
+  }
+  return out;
+}
+
+function dictionaryLeaf(
+  reader: ColumnReader,
+  dictionary: Dictionary,
+  node: FilterNode & { kind: 'column' },
+  context: FilterContext,
+  candidates: DocSelection,
+): DocSelection {
+  let ids = matchingIds(dictionary, node.predicate);
+  // SV: NOT p is "the other ids". MV: NOT p is "no element matches", decided per doc below.
+  const negateDocs = node.negated && !reader.singleValue;
+  if (node.negated && reader.singleValue) ids = complementIds(ids, dictionary.cardinality);
+  let docs: DocSelection;
+  if (ids.length === 0) {
+    docs = noDocs();
+  } else if (ids.length === dictionary.cardinality) {
+    docs = allDocs(context.docCount);
+  } else {
+    docs = docsOfIds(reader, ids, context, negateDocs ? allDocs(context.docCount) : candidates);
+  }
+  if (negateDocs) return subtract(candidates, docs, context.docCount);
+  return intersect(candidates, docs);
+}
+
+function docsOfIds(
+  reader: ColumnReader,
+  ids: Uint32Array,
+  context: FilterContext,
+  candidates: DocSelection,
+): DocSelection {
+  const name = reader.name;
+  if (reader.metadata.isSorted && reader.singleValue) {
+    const first = ids[0]!;
+    const last = ids[ids.length - 1]!;
+    if (last - first + 1 === ids.length) {
+      const range = reader.sortedIdRange({ startId: first, endId: last + 1 });
+      if (range !== undefined) {
+        context.accessPaths.push(`${name}: sorted index`);
+        return docIds(rangeIds(range.startDoc, Math.min(range.endDoc, context.docCount)));
+      }
+    }
+  }
+  const inverted = reader.invertedIndex;
+  const cardinality = reader.dictionary!.cardinality;
+  if (
+    inverted !== undefined &&
+    ids.length <= Math.max(1, cardinality * INVERTED_INDEX_MAX_ID_SHARE)
+  ) {
+    context.accessPaths.push(`${name}: inverted index`);
+    let docs = noDocs();
+    for (const id of ids)
+      docs = union(docs, clip(docIds(inverted.docIds(id).toArray()), context.docCount));
+    return docs;
+  }
+  context.accessPaths.push(`${name}: scan over dictionary ids`);
+  return scanIds(reader, ids, context, candidates);
+}
+
+function clip(selection: DocSelection, docCount: number): DocSelection {
+  if (selection.kind === 'all') return allDocs(docCount);
+  let end = selection.ids.length;
+  while (end > 0 && selection.ids[end - 1]! >= docCount) end--;
+  return end === selection.ids.length ? selection : docIds(selection.ids.subarray(0, end));
+}
+
+function scanIds(
+  reader: ColumnReader,
+  ids: Uint32Array,
+  context: FilterContext,
+  candidates: DocSelection,
+): DocSelection {
+  const wanted = new Uint8Array(reader.dictionary!.cardinality);
+  for (const id of ids) wanted[id] = 1;
+  const out: number[] = [];
+  if (reader.singleValue && candidates.kind === 'all') {
+    const block = new Uint32Array(SCAN_BLOCK_DOCS);
+    for (let start = 0; start < context.docCount; start += SCAN_BLOCK_DOCS) {
+      const count = Math.min(SCAN_BLOCK_DOCS, context.docCount - start);
+      reader.readDictIds(start, count, block);
+      for (let i = 0; i < count; i++) if (wanted[block[i]!] === 1) out.push(start + i);
+    }
+    context.entriesScanned += context.docCount;
+    return docIds(Uint32Array.from(out));
+  }
+  const candidateIds = toIds(candidates);
+  for (let i = 0; i < candidateIds.length; i++) {
+    const docId = candidateIds[i]!;
+    if (reader.singleValue) {
+      if (wanted[reader.getDictId(docId)] === 1) out.push(docId);
+    } else {
+      const docValueIds = reader.getDictIds(docId);
+      for (let k = 0; k < docValueIds.length; k++) {
+        if (wanted[docValueIds[k]!] === 1) {
+          out.push(docId);
+          break;
+        }
+      }
+    }
+  }
+  context.entriesScanned += candidateIds.length;
+  return docIds(Uint32Array.from(out));
+}
+
+function inRange(value: ScalarValue, range: ValueRange): boolean {
+  if (range.lower !== undefined) {
+    const order = compareValues(value, range.lower.value);
+    if (order < 0 || (order === 0 && !range.lower.inclusive)) return false;
+  }
+  if (range.upper !== undefined) {
+    const order = compareValues(value, range.upper.value);
+    if (order > 0 || (order === 0 && !range.upper.inclusive)) return false;
+  }
+  return true;
+}
+
+function valueMatches(value: ScalarValue, predicate: ColumnPredicate): boolean {
+  switch (predicate.op) {
+    case 'in':
+      return predicate.values.some((item) => valuesEqual(value, item));
+    case 'range':
+      return inRange(value, predicate.range);
+    case 'regex':
+      return predicate.regex.test(value as string);
+  }
+}
+
+function rawScanLeaf(
+  reader: ColumnReader,
+  node: FilterNode & { kind: 'column' },
+  context: FilterContext,
+  candidates: DocSelection,
+): DocSelection {
+  context.accessPaths.push(`${reader.name}: scan over raw values`);
+  const candidateIds = toIds(candidates);
+  const out: number[] = [];
+  for (let i = 0; i < candidateIds.length; i++) {
+    const docId = candidateIds[i]!;
+    const matches = reader.singleValue
+      ? valueMatches(reader.getValue(docId), node.predicate)
+      : reader.getValues(docId).some((value) => valueMatches(value, node.predicate));
+    if (matches !== node.negated) out.push(docId);
+  }
+  context.entriesScanned += candidateIds.length;
+  return docIds(Uint32Array.from(out));
+}
+
+function expressionLeaf(
+  node: FilterNode & { kind: 'expression' },
+  context: FilterContext,
+  candidates: DocSelection,
+): DocSelection {
+  const compiled = context.compile(node);
+  context.accessPaths.push(`expression: row-at-a-time evaluation`);
+  const rows = new RowReader(
+    context.segment,
+    compiled.columns,
+    context.docCount,
+    context.nullHandling,
+  );
+  const candidateIds = toIds(candidates);
+  const out: number[] = [];
+  for (let i = 0; i < candidateIds.length; i++) {
+    const docId = candidateIds[i]!;
+    const value = compiled.evaluate(rows.read(docId));
+    // Three-valued logic: only a known truth value decides; unknown matches neither way.
+    if (value === null) continue;
+    if ((value === true) !== node.negated) out.push(docId);
+  }
+  context.entriesScanned += candidateIds.length * Math.max(1, compiled.columns.length);
+  return docIds(Uint32Array.from(out));
+}

@@ -1,0 +1,231 @@
+// A parsed statement → a query plan against one table's schema: identifiers resolved to schema
+// columns (710 for unknown ones), `*` expanded (alphabetical, as Pinot), aggregations collected
+// and deduplicated, the query classified (selection, aggregation, group-by, distinct), and the
+// WHERE clause turned into a filter tree.
+import type { FieldSpec, Schema } from '../config/types.js';
+import { CuveeError, ErrorCode } from '../errors/errors.js';
+import { UnknownColumnError } from '../expr/errors.js';
+import type { CallExpr, Expr, OrderByItem, SelectQuery, SqlStatement } from '../sql/ast.js';
+import { formatExpr } from '../sql/format.js';
+import { someExpr, transformExpr } from '../sql/visit.js';
+import { isAggregationName, resolveAggregation, type AggregationFunction } from './aggregations.js';
+import { buildFilter, type FilterNode } from './filterPlan.js';
+import { DEFAULT_LIMIT, type QueryOptions } from './options.js';
+
+export type QueryKind = 'selection' | 'aggregation' | 'groupBy' | 'distinct';
+
+export interface AggregationSpec {
+  readonly fn: AggregationFunction;
+  /** Undefined for COUNT(*). */
+  readonly argument: Expr | undefined;
+  /** `agg(x) FILTER (WHERE ...)`. */
+  readonly filter: FilterNode | undefined;
+  /** The call as text: how select, having and order by refer to it. */
+  readonly key: string;
+}
+
+export interface OutputColumn {
+  readonly name: string;
+  readonly expr: Expr;
+}
+
+export interface QueryPlan {
+  readonly kind: QueryKind;
+  readonly schema: Schema;
+  readonly options: QueryOptions;
+  readonly outputs: readonly OutputColumn[];
+  readonly aggregations: readonly AggregationSpec[];
+  readonly groupBy: readonly Expr[];
+  readonly filter: FilterNode | undefined;
+  readonly having: Expr | undefined;
+  readonly orderBy: readonly OrderByItem[];
+  readonly limit: number;
+  readonly offset: number;
+  readonly explain: boolean;
+}
+
+/** Resolves identifiers exactly first, then case-insensitively (Pinot's default). */
+export function columnResolver(schema: Schema): (name: string, expr: Expr) => FieldSpec {
+  const exact = new Map(schema.fields.map((field) => [field.name, field]));
+  const folded = new Map<string, FieldSpec>();
+  for (const field of schema.fields) folded.set(field.name.toLowerCase(), field);
+  return (name, expr) => {
+    const field = exact.get(name) ?? folded.get(name.toLowerCase());
+    if (field === undefined) {
+      throw new UnknownColumnError(name, 'pos' in expr ? expr.pos : undefined);
+    }
+    return field;
+  };
+}
+
+function isAggregationCall(expr: Expr): expr is CallExpr {
+  return expr.kind === 'call' && (expr.distinct || isAggregationName(expr.name));
+}
+
+function containsAggregation(expr: Expr): boolean {
+  return someExpr(expr, isAggregationCall);
+}
+
+/** Pinot's output name for an expression: its canonical text, functions in lower case. */
+function outputName(expr: Expr): string {
+  if (expr.kind === 'identifier') return expr.name;
+  return formatExpr(expr);
+}
+
+function canonicalizeColumns(expr: Expr, resolve: (name: string, expr: Expr) => FieldSpec): Expr {
+  return transformExpr(expr, (node) => {
+    if (node.kind !== 'identifier') return undefined;
+    const field = resolve(node.name, node);
+    return field.name === node.name ? node : { ...node, name: field.name };
+  });
+}
+
+function numericLiteralArg(call: CallExpr, index: number): number | undefined {
+  const arg = call.args[index];
+  if (arg === undefined) return undefined;
+  if (arg.kind !== 'literal' || (typeof arg.value !== 'number' && typeof arg.value !== 'bigint')) {
+    throw new CuveeError(
+      ErrorCode.QUERY_VALIDATION,
+      `${call.name} takes a numeric literal as argument ${index + 1}`,
+    );
+  }
+  return Number(arg.value);
+}
+
+function aggregationSpec(
+  call: CallExpr,
+  resolve: (name: string, expr: Expr) => FieldSpec,
+): AggregationSpec {
+  const name = call.distinct ? 'DISTINCTCOUNT' : call.name;
+  const fn = resolveAggregation(name, numericLiteralArg(call, 1));
+  const first = call.args[0];
+  const isStar = first === undefined || first.kind === 'star';
+  if (isStar && fn.kind !== 'COUNT') {
+    throw new CuveeError(ErrorCode.QUERY_VALIDATION, `${call.name} needs a column argument, not *`);
+  }
+  if (first !== undefined && containsAggregation(first)) {
+    throw new CuveeError(
+      ErrorCode.QUERY_VALIDATION,
+      `Aggregations cannot be nested: ${formatExpr(call)}`,
+    );
+  }
+  return {
+    fn,
+    argument: isStar ? undefined : first,
+    filter: call.filter === undefined ? undefined : buildFilter(call.filter, resolve),
+    key: formatExpr(call),
+  };
+}
+
+function collectAggregations(
+  exprs: readonly Expr[],
+  resolve: (name: string, expr: Expr) => FieldSpec,
+): AggregationSpec[] {
+  const byKey = new Map<string, AggregationSpec>();
+  for (const expr of exprs) {
+    someExpr(expr, (node) => {
+      if (isAggregationCall(node)) {
+        const key = formatExpr(node);
+        if (!byKey.has(key)) byKey.set(key, aggregationSpec(node, resolve));
+        return false;
+      }
+      return false;
+    });
+  }
+  return [...byKey.values()];
+}
+
+function expandStar(query: SelectQuery, schema: Schema): OutputColumn[] {
+  const outputs: OutputColumn[] = [];
+  for (const item of query.selectList) {
+    if (item.kind === 'star') {
+      const names = schema.fields.map((field) => field.name).sort();
+      for (const name of names) {
+        outputs.push({ name, expr: { kind: 'identifier', name, quoted: true, pos: item.pos } });
+      }
+    } else {
+      outputs.push({ name: item.alias ?? outputName(item.expr), expr: item.expr });
+    }
+  }
+  return outputs;
+}
+
+function classify(
+  query: SelectQuery,
+  outputs: readonly OutputColumn[],
+  hasAggregations: boolean,
+): QueryKind {
+  if (query.distinct) {
+    if (hasAggregations) {
+      throw new CuveeError(
+        ErrorCode.QUERY_VALIDATION,
+        'DISTINCT with aggregations is not supported',
+      );
+    }
+    return 'distinct';
+  }
+  if (query.groupBy.length > 0) return 'groupBy';
+  if (hasAggregations) {
+    const bare = outputs.find(
+      (output) =>
+        !containsAggregation(output.expr) && someExpr(output.expr, (n) => n.kind === 'identifier'),
+    );
+    if (bare !== undefined) {
+      throw new CuveeError(
+        ErrorCode.QUERY_VALIDATION,
+        `'${bare.name}' must appear in the GROUP BY clause or be used in an aggregate function`,
+      );
+    }
+    return 'aggregation';
+  }
+  return 'selection';
+}
+
+export function planQuery(
+  statement: SqlStatement,
+  schema: Schema,
+  options: QueryOptions,
+): QueryPlan {
+  const resolve = columnResolver(schema);
+  const canonical = (expr: Expr): Expr => canonicalizeColumns(expr, resolve);
+  const query = statement.query;
+  const outputs = expandStar(query, schema).map((output) => ({
+    ...output,
+    expr: canonical(output.expr),
+  }));
+  const groupBy = query.groupBy.map(canonical);
+  const having = query.having === undefined ? undefined : canonical(query.having);
+  const orderBy = query.orderBy.map((item) => ({ ...item, expr: canonical(item.expr) }));
+  const aggregationSources = [
+    ...outputs.map((o) => o.expr),
+    ...(having ? [having] : []),
+    ...orderBy.map((o) => o.expr),
+  ];
+  const aggregations = collectAggregations(aggregationSources, resolve);
+  for (const expr of groupBy) {
+    if (containsAggregation(expr)) {
+      throw new CuveeError(
+        ErrorCode.QUERY_VALIDATION,
+        `GROUP BY cannot contain aggregations: ${formatExpr(expr)}`,
+      );
+    }
+  }
+  const kind = classify(query, outputs, aggregations.length > 0);
+  if (having !== undefined && kind !== 'groupBy' && kind !== 'aggregation') {
+    throw new CuveeError(ErrorCode.QUERY_VALIDATION, 'HAVING needs GROUP BY or aggregations');
+  }
+  return {
+    kind,
+    schema,
+    options,
+    outputs,
+    aggregations,
+    groupBy,
+    filter: query.where === undefined ? undefined : buildFilter(canonical(query.where), resolve),
+    having,
+    orderBy,
+    limit: kind === 'aggregation' ? 1 : (query.limit ?? DEFAULT_LIMIT),
+    offset: query.offset ?? 0,
+    explain: statement.explain,
+  };
+}
