@@ -3,6 +3,7 @@
 // as Pinot exceptions in the response (never thrown), as Pinot's broker does.
 import type { Schema, TableConfig } from '../config/types.js';
 import { CuveeError, ErrorCode } from '../errors/errors.js';
+import { AssertionError } from '../util/assert.js';
 import type { Segment } from '../../segments/spi/segment.js';
 import { parseSql } from '../sql/parser.js';
 import { compileQuery, type CompiledQuery } from './compiledQuery.js';
@@ -20,6 +21,13 @@ export interface QueryableTable {
   readonly schema: Schema;
   /** The segments a query sees now (consuming ones included). */
   segments(): readonly Segment[];
+  /** Segments the table should have but cannot serve (a corrupt file): answers are partial. */
+  unavailableSegments?(): readonly UnavailableSegment[];
+}
+
+export interface UnavailableSegment {
+  readonly segmentName: string;
+  readonly reason: string;
 }
 
 /** Finds the physical tables a name in FROM refers to (raw name → its OFFLINE/REALTIME parts). */
@@ -56,16 +64,9 @@ export class QueryEngine {
     try {
       this.run(sql, request, response, startMs);
     } catch (error) {
-      if (
-        !(error instanceof CuveeError) &&
-        !(error instanceof Error && error.name === 'AssertionError')
-      ) {
-        response.exceptions.push(toQueryException(error));
-      } else if (error instanceof CuveeError) {
-        response.exceptions.push(toQueryException(error));
-      } else {
-        throw error;
-      }
+      // A broken invariant is the program's fault and must not pass for a query error.
+      if (error instanceof AssertionError) throw error;
+      response.exceptions.push(toQueryException(error));
       delete response.resultTable;
     }
     response.timeUsedMs = Math.round(performance.now() - startMs);
@@ -85,6 +86,7 @@ export class QueryEngine {
     const plan = planQuery(statement, tables[0]!.schema, options);
     const compiled = compileQuery(plan);
     const segments = tables.flatMap((table) => table.segments());
+    reportUnavailable(tables, response);
     response.numServersQueried = 1;
     response.numServersResponded = 1;
     response.numSegmentsQueried = segments.length;
@@ -98,7 +100,7 @@ export class QueryEngine {
     const outcome = reduceResults(compiled, results);
     response.resultTable = outcome.resultTable;
     response.numGroupsLimitReached = outcome.numGroupsLimitReached;
-    response.partialResult = outcome.numGroupsLimitReached;
+    response.partialResult ||= outcome.numGroupsLimitReached;
     response.numRowsResultSet = outcome.resultTable.rows.length;
     response.brokerReduceTimeMs = Math.round(performance.now() - reduceStartMs);
   }
@@ -131,4 +133,17 @@ function addStats(response: BrokerResponse, stats: SegmentStats): void {
   response.numDocsScanned += stats.docsScanned;
   response.numEntriesScannedInFilter += stats.entriesScannedInFilter;
   response.numEntriesScannedPostFilter += stats.entriesScannedPostFilter;
+}
+
+/** Pinot flags answers that miss segments: exception 235 per segment and partialResult. */
+function reportUnavailable(tables: readonly QueryableTable[], response: BrokerResponse): void {
+  for (const table of tables) {
+    for (const missing of table.unavailableSegments?.() ?? []) {
+      response.partialResult = true;
+      response.exceptions.push({
+        errorCode: ErrorCode.SERVER_SEGMENT_MISSING,
+        message: `segment ${missing.segmentName} of ${table.config.tableNameWithType} is not served: ${missing.reason}`,
+      });
+    }
+  }
 }

@@ -66,10 +66,40 @@ function containsAggregation(expr: Expr): boolean {
   return someExpr(expr, isAggregationCall);
 }
 
-/** Pinot's output name for an expression: its canonical text, functions in lower case. */
-function outputName(expr: Expr): string {
-  if (expr.kind === 'identifier') return expr.name;
-  return formatExpr(expr);
+/** Pinot's function names for the arithmetic operators, as its canonical expressions use. */
+const OPERATOR_FUNCTIONS: Record<string, string> = {
+  '+': 'plus',
+  '-': 'minus',
+  '*': 'times',
+  '/': 'divide',
+  '%': 'mod',
+};
+
+/**
+ * Pinot's output name for an expression (ExpressionContext.toString): functions in lower case
+ * with their arguments joined by ',', literals quoted, `COUNT(DISTINCT x)` as
+ * `distinctcount(x)`, arithmetic as `plus(a,b)`.
+ */
+export function outputName(expr: Expr): string {
+  switch (expr.kind) {
+    case 'identifier':
+      return expr.name;
+    case 'star':
+      return '*';
+    case 'literal':
+      return expr.value === null ? 'null' : `'${expr.text ?? String(expr.value)}'`;
+    case 'call': {
+      const name = expr.distinct ? 'distinctcount' : expr.name.toLowerCase();
+      return `${name}(${expr.args.map(outputName).join(',')})`;
+    }
+    case 'binary': {
+      const fn = OPERATOR_FUNCTIONS[expr.op];
+      if (fn === undefined) return formatExpr(expr);
+      return `${fn}(${outputName(expr.left)},${outputName(expr.right)})`;
+    }
+    default:
+      return formatExpr(expr);
+  }
 }
 
 function canonicalizeColumns(expr: Expr, resolve: (name: string, expr: Expr) => FieldSpec): Expr {

@@ -1,0 +1,131 @@
+// The segments of one physical table on this node (Pinot's TableDataManager): immutable segment
+// files under the table's directory, loaded into the shared kernel memory. Adding a segment
+// whose name exists replaces it atomically (the new file is renamed over the old, the reader
+// swapped in one step), so re-pushing the same batch never doubles the data.
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Schema, TableConfig } from '../config/types.js';
+import type { Segment } from '../../segments/spi/segment.js';
+import { loadImmutableSegment } from '../../segments/immutable/segment.js';
+import { writeImmutableSegment } from '../../segments/immutable/writer.js';
+import type { ImmutableSegmentInput } from '../../segments/spi/builder.js';
+import type { MemoryAllocator } from '../runtime/allocator.js';
+import type { QueryableTable, UnavailableSegment } from '../query/engine.js';
+import { SegmentFormatError } from '../errors/errors.js';
+
+/** File name ending of an immutable segment (segments/FORMAT.md). */
+export const SEGMENT_FILE_SUFFIX = '.seg';
+
+/** A segment that failed to load: kept on disk untouched, reported with every query. */
+export interface BrokenSegment {
+  readonly segmentName: string;
+  readonly filePath: string;
+  readonly error: SegmentFormatError;
+}
+
+export interface SegmentMemory {
+  readonly allocator: MemoryAllocator;
+  readonly memory: WebAssembly.Memory;
+}
+
+export class TableData implements QueryableTable {
+  private readonly loaded = new Map<string, Segment>();
+  private segmentList: readonly Segment[] = [];
+  readonly broken: BrokenSegment[] = [];
+
+  constructor(
+    readonly config: TableConfig,
+    readonly schema: Schema,
+    readonly directory: string,
+    private readonly memory: SegmentMemory,
+  ) {}
+
+  segments(): readonly Segment[] {
+    return this.segmentList;
+  }
+
+  unavailableSegments(): readonly UnavailableSegment[] {
+    return this.broken.map((broken) => ({
+      segmentName: broken.segmentName,
+      reason: broken.error.message,
+    }));
+  }
+
+  segmentNames(): string[] {
+    return [...this.loaded.keys()].sort();
+  }
+
+  segment(name: string): Segment | undefined {
+    return this.loaded.get(name);
+  }
+
+  /** Loads every segment file of the directory; broken ones are recorded, never deleted. */
+  async loadAll(): Promise<void> {
+    await mkdir(this.directory, { recursive: true });
+    const files = (await readdir(this.directory)).filter((name) =>
+      name.endsWith(SEGMENT_FILE_SUFFIX),
+    );
+    for (const file of files.sort()) {
+      const segmentName = file.slice(0, -SEGMENT_FILE_SUFFIX.length);
+      const filePath = join(this.directory, file);
+      try {
+        this.install(segmentName, await this.load(filePath));
+      } catch (error) {
+        if (!(error instanceof SegmentFormatError)) throw error;
+        this.broken.push({ segmentName, filePath, error });
+      }
+    }
+  }
+
+  /** Builds a segment from prepared rows, writes it atomically and serves it. */
+  async addSegment(input: Omit<ImmutableSegmentInput, 'schema' | 'tableConfig'>): Promise<Segment> {
+    await mkdir(this.directory, { recursive: true });
+    const filePath = join(this.directory, `${input.segmentName}${SEGMENT_FILE_SUFFIX}`);
+    await writeImmutableSegment(
+      { ...input, schema: this.schema, tableConfig: this.config },
+      filePath,
+    );
+    const segment = await this.load(filePath);
+    this.install(input.segmentName, segment);
+    return segment;
+  }
+
+  async deleteSegment(segmentName: string): Promise<boolean> {
+    const segment = this.loaded.get(segmentName);
+    if (segment === undefined) return false;
+    this.loaded.delete(segmentName);
+    this.segmentList = [...this.loaded.values()];
+    segment.release();
+    await rm(join(this.directory, `${segmentName}${SEGMENT_FILE_SUFFIX}`), { force: true });
+    return true;
+  }
+
+  /** The next free sequence id for generated segment names. */
+  nextSequenceId(): number {
+    let next = this.loaded.size + this.broken.length;
+    for (const name of this.loaded.keys()) {
+      const match = /_(\d+)$/.exec(name);
+      if (match !== null) next = Math.max(next, Number(match[1]) + 1);
+    }
+    return next;
+  }
+
+  /** Gives every segment's memory back. */
+  release(): void {
+    for (const segment of this.loaded.values()) segment.release();
+    this.loaded.clear();
+    this.segmentList = [];
+  }
+
+  private load(filePath: string): Promise<Segment> {
+    return loadImmutableSegment(filePath, this.memory.allocator, this.memory.memory);
+  }
+
+  private install(segmentName: string, segment: Segment): void {
+    const previous = this.loaded.get(segmentName);
+    this.loaded.set(segmentName, segment);
+    // Queries that already hold the old list finish on it; new ones see the new segment.
+    this.segmentList = [...this.loaded.values()];
+    previous?.release();
+  }
+}
