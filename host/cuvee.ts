@@ -58,7 +58,10 @@ export class Cuvee {
     private readonly temporary: boolean,
     private readonly options: CuveeOptions,
   ) {
-    this.engine = new QueryEngine({ resolve: (name) => this.resolveTables(name) });
+    this.engine = new QueryEngine(
+      { resolve: (name) => this.resolveTables(name) },
+      { kernels: runtime.local, allocator: runtime.allocator },
+    );
   }
 
   static async open(options: CuveeOptions = {}): Promise<Cuvee> {

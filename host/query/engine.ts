@@ -8,6 +8,7 @@ import type { Segment } from '../../segments/spi/segment.js';
 import { parseSql } from '../sql/parser.js';
 import { compileQuery, type CompiledQuery } from './compiledQuery.js';
 import { explainPlan } from './explain.js';
+import type { KernelContext } from './kernelPaths.js';
 import { parseQueryOptions } from './options.js';
 import { planQuery, type QueryPlan } from './plan.js';
 import { cannotMatch } from './prune.js';
@@ -52,8 +53,13 @@ export class TableNotFoundError extends CuveeError {
 let requestCounter = 0;
 
 export class QueryEngine {
+  /**
+   * `kernels`: the calling thread's kernels on the memory the segments live in; without it
+   * every segment runs on the host's row-at-a-time paths.
+   */
   constructor(
     private readonly tables: TableResolver,
+    private readonly kernels?: KernelContext,
     private readonly brokerId = 'cuvee-broker',
   ) {}
 
@@ -92,7 +98,7 @@ export class QueryEngine {
     response.numSegmentsQueried = segments.length;
     for (const segment of segments) response.totalDocs += segment.docCount();
     if (plan.explain) {
-      response.resultTable = explainPlan(compiled, segments);
+      response.resultTable = explainPlan(compiled, segments, this.kernels);
       return;
     }
     const results = this.runSegments(compiled, plan, segments, response, startMs);
@@ -119,7 +125,7 @@ export class QueryEngine {
         response.numSegmentsPrunedByServer++;
         continue;
       }
-      const { result, stats } = executeSegment(compiled, segment, deadline);
+      const { result, stats } = executeSegment(compiled, segment, deadline, this.kernels);
       addStats(response, stats);
       results.push(result);
     }

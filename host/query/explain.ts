@@ -7,14 +7,20 @@ import type { CompiledQuery } from './compiledQuery.js';
 import { allDocs } from './docSelection.js';
 import { evaluateFilter } from './filterExec.js';
 import type { ResultTable } from './response.js';
+import type { KernelContext } from './kernelPaths.js';
 
-function accessPathsOf(query: CompiledQuery, segment: Segment): string[] {
+function accessPathsOf(
+  query: CompiledQuery,
+  segment: Segment,
+  kernels: KernelContext | undefined,
+): string[] {
   const paths: string[] = [];
   if (query.plan.filter === undefined) return ['all docs (no filter)'];
   const docCount = segment.docCount();
   evaluateFilter(
     query.plan.filter,
     {
+      kernels,
       segment,
       docCount,
       nullHandling: query.plan.options.enableNullHandling,
@@ -27,7 +33,11 @@ function accessPathsOf(query: CompiledQuery, segment: Segment): string[] {
   return paths;
 }
 
-export function explainPlan(query: CompiledQuery, segments: readonly Segment[]): ResultTable {
+export function explainPlan(
+  query: CompiledQuery,
+  segments: readonly Segment[],
+  kernels: KernelContext | undefined,
+): ResultTable {
   const plan = query.plan;
   const rows: (string | number)[][] = [];
   let nextId = 0;
@@ -40,7 +50,7 @@ export function explainPlan(query: CompiledQuery, segments: readonly Segment[]):
   const combine = add(`COMBINE_${plan.kind.toUpperCase()}`, root);
   const byPaths = new Map<string, { kind: string; count: number; paths: string[] }>();
   for (const segment of segments) {
-    const paths = accessPathsOf(query, segment);
+    const paths = accessPathsOf(query, segment, kernels);
     const kind = segment.metadata.crc === 0 ? 'consuming' : 'sealed';
     const key = `${kind}|${paths.join('|')}`;
     const entry = byPaths.get(key) ?? { kind, count: 0, paths };

@@ -24,6 +24,7 @@ import {
 } from './docSelection.js';
 import type { ColumnPredicate, FilterNode } from './filterPlan.js';
 import { RowReader } from './rowReader.js';
+import { scanDictIds, type KernelContext } from './kernelPaths.js';
 
 /** Docs read per block while scanning a forward index: fits L1/L2 and amortizes calls. */
 const SCAN_BLOCK_DOCS = 4096;
@@ -34,6 +35,8 @@ const SCAN_BLOCK_DOCS = 4096;
 const INVERTED_INDEX_MAX_ID_SHARE = 0.25;
 
 export interface FilterContext {
+  /** The calling thread's kernels on the segments' memory; undefined: host code only. */
+  readonly kernels: KernelContext | undefined;
   readonly segment: Segment;
   readonly docCount: number;
   readonly nullHandling: boolean;
@@ -213,6 +216,23 @@ function docsOfIds(
     for (const id of ids)
       docs = union(docs, clip(docIds(inverted.docIds(id).toArray()), context.docCount));
     return docs;
+  }
+  if (context.kernels !== undefined && reader.singleValue) {
+    const cardinality = reader.dictionary!.cardinality;
+    const locator = reader.forwardIndexLocator;
+    const docs = scanDictIds(
+      context.kernels,
+      locator,
+      ids,
+      cardinality,
+      context.docCount,
+      candidates,
+    );
+    if (docs !== undefined) {
+      context.accessPaths.push(`${name}: SIMD scan over dictionary ids`);
+      context.entriesScanned += selectionSize(candidates);
+      return docs;
+    }
   }
   context.accessPaths.push(`${name}: scan over dictionary ids`);
   return scanIds(reader, ids, context, candidates);

@@ -12,6 +12,8 @@ import { evaluateFilter, type FilterContext } from './filterExec.js';
 import type { FilterNode } from './filterPlan.js';
 import { groupKey } from './groupKey.js';
 import { RowReader } from './rowReader.js';
+import { kernelAggregation, kernelGroupBy } from './fastPaths.js';
+import type { KernelContext } from './kernelPaths.js';
 
 /** How many docs run between two deadline checks: cheap to check, fine-grained enough. */
 const DEADLINE_CHECK_DOCS = 16_384;
@@ -72,9 +74,11 @@ function filterSegment(
   docCount: number,
   node: FilterNode | undefined,
   stats: SegmentStats,
+  kernels: KernelContext | undefined,
 ): DocSelection {
   if (node === undefined) return allDocs(docCount);
   const context: FilterContext = {
+    kernels,
     segment,
     docCount,
     nullHandling: query.plan.options.enableNullHandling,
@@ -91,6 +95,7 @@ export function executeSegment(
   query: CompiledQuery,
   segment: Segment,
   deadline: Deadline,
+  kernels?: KernelContext,
 ): { result: SegmentResult; stats: SegmentStats } {
   const docCount = segment.docCount();
   const stats: SegmentStats = {
@@ -100,7 +105,7 @@ export function executeSegment(
     matched: false,
     accessPaths: [],
   };
-  const selection = filterSegment(query, segment, docCount, query.plan.filter, stats);
+  const selection = filterSegment(query, segment, docCount, query.plan.filter, stats, kernels);
   stats.docsScanned = selectionSize(selection);
   stats.matched = stats.docsScanned > 0;
   stats.entriesScannedPostFilter = stats.docsScanned * query.projectedColumns.length;
@@ -110,13 +115,19 @@ export function executeSegment(
     docCount,
     query.plan.options.enableNullHandling,
   );
-  const context = { query, segment, docCount, selection, rows, deadline, stats };
+  const context = { query, segment, docCount, selection, rows, deadline, stats, kernels };
+  const fast = kernels === undefined ? undefined : { query, segment, docCount, selection, kernels };
   switch (query.plan.kind) {
     case 'selection':
       return { result: { kind: 'selection', rows: select(context) }, stats };
-    case 'aggregation':
-      return { result: { kind: 'aggregation', states: aggregate(context) }, stats };
+    case 'aggregation': {
+      const states = (fast && kernelAggregation(fast)) ?? aggregate(context);
+      return { result: { kind: 'aggregation', states }, stats };
+    }
     case 'groupBy': {
+      const dense = fast && kernelGroupBy(fast);
+      if (dense !== undefined)
+        return { result: { kind: 'groupBy', groups: dense, limitReached: false }, stats };
       const { groups, limitReached } = groupBy(context);
       return { result: { kind: 'groupBy', groups, limitReached }, stats };
     }
@@ -128,6 +139,7 @@ export function executeSegment(
 }
 
 interface ExecContext {
+  readonly kernels: KernelContext | undefined;
   readonly query: CompiledQuery;
   readonly segment: Segment;
   readonly docCount: number;
@@ -184,6 +196,7 @@ function aggregationMasks(context: ExecContext): (Uint8Array | undefined)[] {
       context.docCount,
       spec.filter,
       context.stats,
+      context.kernels,
     );
     return toFlags(selection, context.docCount);
   });

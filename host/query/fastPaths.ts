@@ -1,0 +1,145 @@
+// Chooses the WASM-kernel paths of host/query/kernelPaths.ts for a segment when the query
+// fits them (plain COUNT/SUM/MIN/MAX/AVG over single-value numeric columns, group-by on
+// single-value dictionary columns, no FILTER clauses), and turns their answers into the
+// engine's partial results. Undefined means "does not fit": the row-at-a-time path runs.
+import type { ColumnReader } from '../../segments/spi/columnReader.js';
+import type { Segment } from '../../segments/spi/segment.js';
+import { newState, type AccumulatorState, type AggregationKind } from './aggregations.js';
+import type { CompiledQuery } from './compiledQuery.js';
+import { selectionSize, subtract, docIds, type DocSelection } from './docSelection.js';
+import { groupKey } from './groupKey.js';
+import {
+  aggregateNumeric,
+  denseGroupAt,
+  groupByDictIds,
+  type KernelContext,
+  type NumericColumn,
+} from './kernelPaths.js';
+import type { AggregationSpec } from './plan.js';
+import type { Group } from './segmentExec.js';
+
+/** Aggregations the kernels' COUNT/SUM/MIN/MAX state answers. */
+const KERNEL_KINDS = new Set<AggregationKind>(['COUNT', 'SUM', 'MIN', 'MAX', 'AVG', 'MINMAXRANGE']);
+const NUMERIC_TYPES = new Set(['INT', 'LONG', 'FLOAT', 'DOUBLE']);
+
+export interface FastPathInput {
+  readonly query: CompiledQuery;
+  readonly segment: Segment;
+  readonly docCount: number;
+  readonly selection: DocSelection;
+  readonly kernels: KernelContext;
+}
+
+/** The column an aggregation reads; null for COUNT(*); undefined when it does not fit. */
+function aggregationColumn(
+  spec: AggregationSpec,
+  segment: Segment,
+): ColumnReader | null | undefined {
+  if (spec.filter !== undefined || spec.fn.multiValue || !KERNEL_KINDS.has(spec.fn.kind))
+    return undefined;
+  if (spec.argument === undefined) return null;
+  if (spec.argument.kind !== 'identifier') return undefined;
+  const reader = segment.column(spec.argument.name);
+  if (reader === undefined || !reader.singleValue) return undefined;
+  if (spec.fn.kind !== 'COUNT' && !NUMERIC_TYPES.has(reader.storedType)) return undefined;
+  return reader;
+}
+
+function numericColumn(reader: ColumnReader): NumericColumn | undefined {
+  if (reader.forwardIndexLocator === undefined) return undefined;
+  return {
+    forward: reader.forwardIndexLocator,
+    dictionary: reader.dictionary?.locator,
+    storedType: reader.storedType,
+  };
+}
+
+/** With null handling, a column's aggregation skips its null docs. */
+function withoutNulls(input: FastPathInput, reader: ColumnReader): DocSelection {
+  if (!input.query.plan.options.enableNullHandling) return input.selection;
+  const nulls = reader.nullVector();
+  if (nulls === undefined || nulls.cardinality() === 0) return input.selection;
+  const ids = nulls.toArray().filter((docId) => docId < input.docCount);
+  return subtract(input.selection, docIds(ids), input.docCount);
+}
+
+/** COUNT/SUM/MIN/MAX/AVG of a whole segment through the kernels, or undefined. */
+export function kernelAggregation(input: FastPathInput): AccumulatorState[] | undefined {
+  const specs = input.query.plan.aggregations;
+  const columns = specs.map((spec) => aggregationColumn(spec, input.segment));
+  if (columns.some((column) => column === undefined)) return undefined;
+  const states: AccumulatorState[] = [];
+  for (let i = 0; i < specs.length; i++) {
+    const spec = specs[i]!;
+    const reader = columns[i]!;
+    const state = newState(spec.fn);
+    if (reader === null) {
+      state.count = selectionSize(input.selection);
+    } else if (spec.fn.kind === 'COUNT') {
+      state.count = selectionSize(withoutNulls(input, reader));
+    } else {
+      const column = numericColumn(reader);
+      const selection = withoutNulls(input, reader);
+      if (column === undefined) return undefined;
+      if (aggregateNumeric(input.kernels, column, selection, input.docCount, state) === undefined) {
+        return undefined;
+      }
+    }
+    states.push(state);
+  }
+  return states;
+}
+
+function hasNulls(reader: ColumnReader): boolean {
+  return (reader.nullVector()?.cardinality() ?? 0) > 0;
+}
+
+/** Group-by on plain SV dictionary columns through the dense kernels, or undefined. */
+export function kernelGroupBy(input: FastPathInput): Map<string, Group> | undefined {
+  const plan = input.query.plan;
+  const nullHandling = plan.options.enableNullHandling;
+  const keyReaders: ColumnReader[] = [];
+  for (const expr of plan.groupBy) {
+    if (expr.kind !== 'identifier') return undefined;
+    const reader = input.segment.column(expr.name);
+    if (reader?.dictionary === undefined || !reader.singleValue) return undefined;
+    // A null key is its own group under null handling; the dense path knows only ids.
+    if (nullHandling && hasNulls(reader)) return undefined;
+    keyReaders.push(reader);
+  }
+  const valueReaders = plan.aggregations.map((spec) => aggregationColumn(spec, input.segment));
+  if (valueReaders.some((reader) => reader === undefined)) return undefined;
+  // Under null handling a value column with nulls would need its own selection per column.
+  if (nullHandling && valueReaders.some((reader) => reader !== null && hasNulls(reader!)))
+    return undefined;
+  const valueColumns: (NumericColumn | undefined)[] = [];
+  for (let i = 0; i < valueReaders.length; i++) {
+    const reader = valueReaders[i]!;
+    if (reader === null || plan.aggregations[i]!.fn.kind === 'COUNT') {
+      valueColumns.push(undefined);
+      continue;
+    }
+    const column = numericColumn(reader);
+    if (column === undefined) return undefined;
+    valueColumns.push(column);
+  }
+  const dense = groupByDictIds(
+    input.kernels,
+    keyReaders.map((reader) => ({
+      forward: reader.forwardIndexLocator,
+      cardinality: reader.dictionary!.cardinality,
+    })),
+    valueColumns,
+    input.selection,
+    input.docCount,
+    plan.options.numGroupsLimit,
+  );
+  if (dense === undefined) return undefined;
+  const groups = new Map<string, Group>();
+  for (let g = 0; g < dense.groupCount; g++) {
+    const { keyIds, states } = denseGroupAt(dense, g);
+    const keys = keyIds.map((id, c) => keyReaders[c]!.dictionary!.get(id));
+    groups.set(groupKey(keys), { keys, states });
+  }
+  return groups;
+}
