@@ -27,15 +27,12 @@ import { packedSizeBytes } from '../../kernels/reference/bitpack.js';
 import {
   encodeVariableWidth,
   FIXED_WIDTH_BYTES,
+  dictionaryBuildScratchBytes,
   type FixedValues,
 } from '../../kernels/reference/dictionary.js';
 
 /** The private memory starts at 1 MiB (16 pages) and grows with the largest input encoded. */
 const ENCODER_INITIAL_PAGES = 16;
-/** Radix-sort histograms of the 32- and 64-bit build kernels (kernels/DICTIONARY.md). */
-const BUILD_HISTOGRAM_BYTES = 8192;
-/** Build scratch per value: 32-bit keys 16 n, 64-bit keys 24 n, variable width 8 n. */
-const BUILD_SCRATCH_BYTES_PER_VALUE = { 4: 16, 8: 24, 0: 8 } as const;
 /** Each offset of the variable-width layout is a u32. */
 const OFFSET_BYTES = 4;
 
@@ -119,8 +116,7 @@ export class KernelEncoder {
     const capacityBytes = Math.max(input.byteLength, OFFSET_BYTES);
     const dictPtr = this.reserve('output', capacityBytes);
     const idsPtr = this.reserve('ids', count * 4);
-    const scratchBytes =
-      BUILD_SCRATCH_BYTES_PER_VALUE[width as 0 | 4 | 8] * count + BUILD_HISTOGRAM_BYTES;
+    const scratchBytes = dictionaryBuildScratchBytes(type, count);
     const scratchPtr = this.reserve('scratch', scratchBytes);
     const build = this.buildKernel(type);
     const cardinality = checkStatus(
