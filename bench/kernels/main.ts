@@ -17,6 +17,10 @@ import { suite as scanSuite } from './scan.bench.js';
 const DEFAULT_ROW_COUNT = 10_000_000;
 /** Long enough for a stable median on a noisy shared machine, short enough for all kernels. */
 const DEFAULT_TIME_MS = 400;
+/** Warm-up calls before timing a kernel: enough for the wasm tier-up and caches. */
+const KERNEL_WARMUP_ITERATIONS = 3;
+/** At least this many timed kernel calls, for a median that means something. */
+const KERNEL_ITERATIONS = 5;
 /** References are slow; a few iterations are enough to rank them. */
 const REFERENCE_TIME_MS = 200;
 
@@ -28,22 +32,40 @@ const SUITES: Record<string, KernelBenchSuite> = {
   aggregate: aggregateSuite,
 };
 
-async function measure(run: () => void, timeMs: number): Promise<number> {
-  const bench = new Bench({ time: timeMs, warmupTime: Math.min(100, timeMs), iterations: 3 });
+interface MeasureOptions {
+  readonly timeMs: number;
+  readonly warmupIterations: number;
+  readonly iterations: number;
+}
+
+async function measure(run: () => void, options: MeasureOptions): Promise<number> {
+  const bench = new Bench({
+    time: options.timeMs,
+    warmupTime: Math.min(100, options.timeMs),
+    warmupIterations: options.warmupIterations,
+    iterations: options.iterations,
+  });
   bench.add('case', run);
   await bench.run();
-  const task = bench.tasks[0];
-  const latency = task?.result?.latency;
-  if (latency === undefined) throw new Error(`benchmark produced no result`);
-  return latency.p50 ?? latency.mean; // milliseconds per call
+  const result = bench.tasks[0]?.result;
+  if (result === undefined || !('latency' in result)) {
+    throw new Error(`benchmark produced no result: ${JSON.stringify(result)}`);
+  }
+  return result.latency.p50 ?? result.latency.mean; // milliseconds per call
 }
 
 async function runCase(benchCase: KernelBenchCase, timeMs: number): Promise<KernelBenchResult> {
-  const kernelMs = await measure(() => benchCase.run(), timeMs);
-  const referenceMs = await measure(
-    () => benchCase.reference(),
-    Math.min(timeMs, REFERENCE_TIME_MS),
-  );
+  const kernelMs = await measure(() => benchCase.run(), {
+    timeMs,
+    warmupIterations: KERNEL_WARMUP_ITERATIONS,
+    iterations: KERNEL_ITERATIONS,
+  });
+  // A reference call over 10M rows takes seconds: one warm-up and one timed call rank it.
+  const referenceMs = await measure(() => benchCase.reference(), {
+    timeMs: Math.min(timeMs, REFERENCE_TIME_MS),
+    warmupIterations: 1,
+    iterations: 1,
+  });
   return {
     kernel: benchCase.kernel,
     rowsPerSec: benchCase.rows / (kernelMs / 1000),
