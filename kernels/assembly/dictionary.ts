@@ -336,7 +336,7 @@ export function dictBuildBytes(
   let dataBytes: usize = 0;
   for (let i: usize = 0; i < count; i++) {
     const at = <usize>load<u32>(sorted + (i << 2));
-    const before = i == 0 ? 0 : <usize>load<u32>(sorted + ((i - 1) << 2));
+    const before: usize = i == 0 ? 0 : <usize>load<u32>(sorted + ((i - 1) << 2));
     if (i == 0 || compareValues(values, count, before, at) != 0) {
       cardinality++;
       dataBytes += varLength(values, at);
