@@ -39,11 +39,13 @@ const METRIC_DATA_TYPES: ReadonlySet<DataType> = new Set<DataType>([
 /** Pinot's complex types; Cuvée keeps such a column as its JSON text. */
 const COMPLEX_DATA_TYPES: ReadonlySet<string> = new Set(['MAP', 'STRUCT', 'LIST']);
 
-/** Units of DATE_TIME formats and granularities: Java's TimeUnit plus Pinot's calendar units. */
-export const TIME_UNITS = [
+/** Java's TimeUnit names, as Pinot's EPOCH formats, DATETRUNC and segment time ranges use them. */
+export const JAVA_TIME_UNITS = [
   'NANOSECONDS', 'MICROSECONDS', 'MILLISECONDS', 'SECONDS', 'MINUTES', 'HOURS', 'DAYS',
-  'WEEKS', 'MONTHS', 'YEARS',
 ] as const;
+export type JavaTimeUnitName = (typeof JAVA_TIME_UNITS)[number];
+/** Units of DATE_TIME formats and granularities: Java's TimeUnit plus Pinot's calendar units. */
+export const TIME_UNITS = [...JAVA_TIME_UNITS, 'WEEKS', 'MONTHS', 'YEARS'] as const;
 export type TimeUnitName = (typeof TIME_UNITS)[number];
 
 export function storedTypeOf(dataType: DataType): StoredType {

@@ -1,6 +1,7 @@
 // What a segment says about itself: Pinot's SegmentMetadata and ColumnMetadata. The broker and
 // the query planner prune on these (time range, min/max) before touching a segment's data.
 import type { DataType, ScalarValue, StoredType } from '../../host/config/types.js';
+import type { JavaTimeUnitName } from '../../host/config/schema.js';
 
 export interface ColumnMetadata {
   readonly name: string;
@@ -29,14 +30,7 @@ export interface ColumnMetadata {
 }
 
 /** A time unit of Pinot's DATE_TIME formats, as used for the segment's time range. */
-export type TimeUnit =
-  | 'NANOSECONDS'
-  | 'MICROSECONDS'
-  | 'MILLISECONDS'
-  | 'SECONDS'
-  | 'MINUTES'
-  | 'HOURS'
-  | 'DAYS';
+export type TimeUnit = JavaTimeUnitName;
 
 export interface SegmentTimeRange {
   readonly timeColumn: string;

@@ -2,14 +2,10 @@
 // Conversions run on bigint nanoseconds so that they truncate exactly like TimeUnit.convert.
 import { ExpressionError } from '../errors.js';
 
-export type TimeUnitName =
-  | 'NANOSECONDS'
-  | 'MICROSECONDS'
-  | 'MILLISECONDS'
-  | 'SECONDS'
-  | 'MINUTES'
-  | 'HOURS'
-  | 'DAYS';
+import type { JavaTimeUnitName } from '../../config/schema.js';
+
+/** Java's TimeUnit names (host/config/schema.ts holds the list). */
+export type TimeUnitName = JavaTimeUnitName;
 
 /** Length of one unit in nanoseconds (Java TimeUnit's base). */
 const UNIT_NANOS: Record<TimeUnitName, bigint> = {
