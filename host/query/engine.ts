@@ -14,7 +14,12 @@ import { planQuery, type QueryPlan } from './plan.js';
 import { cannotMatch } from './prune.js';
 import { reduceResults } from './reduce.js';
 import { emptyResponse, toQueryException, type BrokerResponse } from './response.js';
-import { executeSegment, type SegmentResult, type SegmentStats } from './segmentExec.js';
+import {
+  checkDeadline,
+  executeSegment,
+  type SegmentResult,
+  type SegmentStats,
+} from './segmentExec.js';
 
 /** One physical table (`name_OFFLINE` or `name_REALTIME`) as the engine reads it. */
 export interface QueryableTable {
@@ -121,6 +126,9 @@ export class QueryEngine {
     const deadline = { atMs: startMs + plan.options.timeoutMs, timeoutMs: plan.options.timeoutMs };
     const results: SegmentResult[] = [];
     for (const segment of segments) {
+      // Between segments as well as within them: many small segments never reach the
+      // in-segment check interval.
+      checkDeadline(deadline);
       if (plan.filter !== undefined && cannotMatch(plan.filter, segment.metadata)) {
         response.numSegmentsPrunedByServer++;
         continue;

@@ -64,7 +64,7 @@ export interface Deadline {
   readonly timeoutMs: number;
 }
 
-function checkDeadline(deadline: Deadline): void {
+export function checkDeadline(deadline: Deadline): void {
   if (performance.now() > deadline.atMs) throw new QueryTimeoutError(deadline.timeoutMs);
 }
 

@@ -126,6 +126,24 @@ describe('library', () => {
   });
 });
 
+test('timeoutMs ends a long query with error 250, not a hang', async () => {
+  // Many small segments and a row-at-a-time expression: far more than a millisecond of work.
+  const cuvee = await Cuvee.open({ ...quiet, maxRowsPerSegment: 300 });
+  try {
+    await cuvee.createSchema(airlineJson('schema'));
+    await cuvee.createTable(airlineJson('offline_table_config'));
+    await cuvee.ingestFiles('airlineStats', [AIRLINE_AVRO_PATH]);
+    const sql = "SELECT COUNT(*) FROM airlineStats WHERE UPPER(CONCAT(Origin, Dest, '-')) <> 'X'";
+    const response = await cuvee.query(`SET timeoutMs = 1; ${sql}`);
+    assert.equal(response.exceptions[0]?.errorCode, 250);
+    assert.equal(response.resultTable, undefined);
+    const unbounded = await cuvee.query(sql);
+    assert.deepEqual(unbounded.exceptions, [], 'the same query finishes with the default limit');
+  } finally {
+    await cuvee.close();
+  }
+});
+
 test('config errors name the field; unknown keys warn', async () => {
   const warnings: string[] = [];
   const cuvee = await Cuvee.open({
