@@ -4,7 +4,7 @@
 // expressions. Every leaf answers within `candidates` (what the AND so far left), so scans
 // touch only docs still in play.
 import type { ScalarValue } from '../config/types.js';
-import type { ColumnReader } from '../../segments/spi/columnReader.js';
+import type { ColumnReader, RangeIndexReader } from '../../segments/spi/columnReader.js';
 import type { Dictionary, ValueRange } from '../../segments/spi/dictionary.js';
 import type { Segment } from '../../segments/spi/segment.js';
 import type { CompiledExpression } from '../expr/compile.js';
@@ -127,6 +127,8 @@ function columnLeaf(
   let matched: DocSelection;
   if (reader.dictionary !== undefined) {
     matched = dictionaryLeaf(reader, reader.dictionary, node, context, candidates);
+  } else if (node.predicate.op === 'range' && !node.negated && reader.rangeIndex !== undefined) {
+    matched = rangeIndexLeaf(reader, reader.rangeIndex, node.predicate.range, context, candidates);
   } else {
     matched = rawScanLeaf(reader, node, context, candidates);
   }
@@ -304,6 +306,39 @@ function valueMatches(value: ScalarValue, predicate: ColumnPredicate): boolean {
     case 'regex':
       return predicate.regex.test(value as string);
   }
+}
+
+/**
+ * A range over a raw column with a range index: docs of the buckets inside the range match
+ * outright; only the edge buckets' docs are checked against the values.
+ */
+function rangeIndexLeaf(
+  reader: ColumnReader,
+  rangeIndex: RangeIndexReader,
+  range: ValueRange,
+  context: FilterContext,
+  candidates: DocSelection,
+): DocSelection {
+  context.accessPaths.push(`${reader.name}: range index`);
+  const lookup = rangeIndex.lookup(range);
+  const matching = intersect(candidates, clip(docIds(lookup.matching.toArray()), context.docCount));
+  if (lookup.candidates === undefined) return matching;
+  const edge = toIds(
+    intersect(candidates, clip(docIds(lookup.candidates.toArray()), context.docCount)),
+  );
+  const confirmed: number[] = [];
+  for (let i = 0; i < edge.length; i++) {
+    const docId = edge[i]!;
+    if (
+      reader.singleValue
+        ? inRange(reader.getValue(docId), range)
+        : reader.getValues(docId).some((value) => inRange(value, range))
+    ) {
+      confirmed.push(docId);
+    }
+  }
+  context.entriesScanned += edge.length;
+  return union(matching, docIds(Uint32Array.from(confirmed)));
 }
 
 function rawScanLeaf(
