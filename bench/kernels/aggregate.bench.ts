@@ -6,6 +6,7 @@ import {
   AggValueType,
   hashCapacityFor,
   hashTableSizeBytes,
+  stripedScratchBytes,
 } from '../../host/runtime/exports/aggregate.js';
 import { checkStatus } from '../../host/runtime/status.js';
 import * as reference from '../../kernels/reference/aggregate.js';
@@ -112,23 +113,61 @@ function sumCases(harness: KernelHarness, data: BenchData): KernelBenchCase[] {
   ];
 }
 
-function denseGroupCase(harness: KernelHarness, data: BenchData): KernelBenchCase {
-  const kernels = harness.exports;
+/** Per-group arrays and striped scratch of a dense COUNT + SUM(INT) case. */
+function denseGroupArrays(harness: KernelHarness): {
+  countsPtr: number; sumsPtr: number; scratchPtr: number; reset(): void;
+} {
   const countsPtr = harness.allocator.allocate(DENSE_GROUPS * 4);
   const sumsPtr = harness.allocator.allocate(DENSE_GROUPS * 8);
-  const scratchPtr = harness.allocator.allocate(DENSE_GROUPS * 8);
+  const scratchPtr = harness.allocator.allocate(stripedScratchBytes(DENSE_GROUPS));
+  return {
+    countsPtr, sumsPtr, scratchPtr,
+    reset() {
+      harness.u8(countsPtr, DENSE_GROUPS * 4).fill(0);
+      harness.u8(sumsPtr, DENSE_GROUPS * 8).fill(0);
+    },
+  };
+}
+
+/** u32 keys (unpacked ids) into the striped COUNT + SUM(INT) kernel. */
+function denseGroupCase(harness: KernelHarness, data: BenchData): KernelBenchCase {
+  const kernels = harness.exports;
+  const arrays = denseGroupArrays(harness);
   const { rowCount } = data;
   return {
     kernel: 'aggregate.groupby.dense.256.count_sum_i32',
     rows: rowCount,
     run() {
-      harness.u8(countsPtr, DENSE_GROUPS * 4).fill(0);
-      harness.u8(sumsPtr, DENSE_GROUPS * 8).fill(0);
-      checkStatus('groupCountSumI32', kernels.groupCountSumI32(data.denseKeysPtr, data.intsPtr,
-        0, rowCount, 0, DENSE_GROUPS, countsPtr, sumsPtr, scratchPtr));
+      arrays.reset();
+      checkStatus('groupCountSumI32Striped', kernels.groupCountSumI32Striped(data.denseKeysPtr,
+        data.intsPtr, 0, rowCount, 0, DENSE_GROUPS, arrays.countsPtr, arrays.sumsPtr,
+        arrays.scratchPtr));
     },
     reference() {
       reference.groupSumI64(data.denseKeys, { values: data.ints, count: rowCount },
+        new Uint32Array(DENSE_GROUPS), new BigInt64Array(DENSE_GROUPS));
+    },
+  };
+}
+
+/** The same group-by reading u8 keys straight from the width-8 forward index (no unpack). */
+function denseGroupKeysU8Case(harness: KernelHarness, data: BenchData): KernelBenchCase {
+  const kernels = harness.exports;
+  const arrays = denseGroupArrays(harness);
+  const { rowCount } = data;
+  const keys = Uint8Array.from(data.denseKeys);
+  const keysPtr = harness.copyIn(keys);
+  return {
+    kernel: 'aggregate.groupby.dense.256.count_sum_i32.keys_u8',
+    rows: rowCount,
+    run() {
+      arrays.reset();
+      checkStatus('groupCountSumI32KeysU8', kernels.groupCountSumI32KeysU8(keysPtr,
+        data.intsPtr, 0, rowCount, 0, DENSE_GROUPS, arrays.countsPtr, arrays.sumsPtr,
+        arrays.scratchPtr));
+    },
+    reference() {
+      reference.groupCountSumI32(keys, { values: data.ints, count: rowCount },
         new Uint32Array(DENSE_GROUPS), new BigInt64Array(DENSE_GROUPS));
     },
   };
@@ -203,6 +242,7 @@ export function suite(harness: KernelHarness, rowCount: number): KernelBenchCase
   return [
     ...sumCases(harness, data),
     denseGroupCase(harness, data),
+    denseGroupKeysU8Case(harness, data),
     pipelineGroupCase(harness, data),
     hashGroupCase(harness, data),
   ];

@@ -590,16 +590,20 @@ export function groupSumF64(
   if (!isValueType(valueType) || count < 0) return STATUS_BAD_ARGUMENT;
   const n = <usize>count;
   if (valueType == VALUE_I32) {
-    return groupSumF64Of<i32>(keysPtr, valuesPtr, selPtr, n, baseDoc, numGroups, countsPtr, sumsPtr);
+    return groupSumF64Of<i32>(keysPtr, valuesPtr, selPtr, n, baseDoc, numGroups, countsPtr,
+      sumsPtr);
   }
   if (valueType == VALUE_I64) {
-    return groupSumF64Of<i64>(keysPtr, valuesPtr, selPtr, n, baseDoc, numGroups, countsPtr, sumsPtr);
+    return groupSumF64Of<i64>(keysPtr, valuesPtr, selPtr, n, baseDoc, numGroups, countsPtr,
+      sumsPtr);
   }
   if (valueType == VALUE_F32) {
-    return groupSumF64Of<f32>(keysPtr, valuesPtr, selPtr, n, baseDoc, numGroups, countsPtr, sumsPtr);
+    return groupSumF64Of<f32>(keysPtr, valuesPtr, selPtr, n, baseDoc, numGroups, countsPtr,
+      sumsPtr);
   }
   if (valueType == VALUE_F64) {
-    return groupSumF64Of<f64>(keysPtr, valuesPtr, selPtr, n, baseDoc, numGroups, countsPtr, sumsPtr);
+    return groupSumF64Of<f64>(keysPtr, valuesPtr, selPtr, n, baseDoc, numGroups, countsPtr,
+      sumsPtr);
   }
   return groupSumF64Of<u32>(keysPtr, valuesPtr, selPtr, n, baseDoc, numGroups, countsPtr, sumsPtr);
 }
@@ -1047,73 +1051,154 @@ export function hashLookupGroupIds(
 
 // ---------------------------------------------------------------------------------------------
 // COUNT + SUM of 32-bit integers for few groups, the commonest group-by: one read-modify-write
-// per row instead of two. Each row adds (1 << 44) + (value + 2^31) to a packed u64 per group
-// in scratch; every PACKED_CHUNK_ROWS rows the scratch is unpacked into counts and sums.
+// per row instead of two. Each row adds (1 << 48) + value (sign-extended) to a packed u64 per
+// group in scratch; every PACKED_CHUNK_ROWS rows the scratch is unpacked into counts and sums.
+// Keys of a chunk are checked in one SIMD pass first, so the per-row loop has no bound check.
+// The striped kernels keep PACKED_STRIPES copies of the scratch and send row r to copy r % 4:
+// repeated keys (sorted or skewed columns) then no longer wait on the previous row's store.
 
-/** Bit where the packed row count starts: 4096 biased values (< 2^32 each) stay below it. */
-const PACKED_COUNT_SHIFT: u64 = 44;
-/** Rows per chunk: 2^(44 - 32), so the biased sums cannot reach the count bits. */
-const PACKED_CHUNK_ROWS: usize = 4096;
+/** Bit where the packed row count starts: a chunk's sums (|sum| <= 2^15 * 2^31) fit below. */
+const PACKED_COUNT_SHIFT: u64 = 48;
+/** Rows per chunk: 2^15 rows keep |sum| <= 2^46 and counts (<= 2^15) within 16 bits. */
+const PACKED_CHUNK_ROWS: usize = 32768;
 /** Most groups the packed path takes: past this, unpacking per chunk costs more than it saves. */
 export const PACKED_MAX_GROUPS: i32 = 1024;
+/** Scratch copies of the striped kernels: four store chains (scratchPtr, s1..s3 below). */
+export const PACKED_STRIPES: i32 = 4;
+/** Rows per unrolled step of the dense loop (written out below): two rows per stripe. */
+const PACKED_UNROLL_ROWS: usize = 8;
+/** Bytes the key validation pass reads per step: four v128 loads folded by max, one compare. */
+const KEY_CHECK_STRIDE_BYTES: usize = 64;
+/** Most groups of the u8-key kernel: u8 keys name at most 256, so 256 needs no key check. */
+export const U8_KEY_MAX_GROUPS: i32 = 256;
 
+/** Folds each group's stripes into counts and sums; zeroes the scratch for the next chunk. */
 @inline function unpackChunk(
-  numGroups: usize, scratchPtr: usize, countsPtr: usize, sumsPtr: usize,
+  numGroups: usize, scratchPtr: usize, stripeBytes: usize, countsPtr: usize, sumsPtr: usize,
 ): void {
   for (let k: usize = 0; k < numGroups; k++) {
-    const packed = load<u64>(scratchPtr + (k << 3));
+    const p = scratchPtr + (k << 3);
+    let packed = load<u64>(p);
+    store<u64>(p, 0);
+    if (stripeBytes != 0) {
+      // Packed words add: the sum of all stripes is the packed word of the whole chunk.
+      packed += load<u64>(p + stripeBytes) + load<u64>(p + 2 * stripeBytes)
+        + load<u64>(p + 3 * stripeBytes);
+      store<u64>(p + stripeBytes, 0);
+      store<u64>(p + 2 * stripeBytes, 0);
+      store<u64>(p + 3 * stripeBytes, 0);
+    }
     if (packed == 0) continue;
-    const rows = packed >> PACKED_COUNT_SHIFT;
-    const biasedSum = packed & ((<u64>1 << PACKED_COUNT_SHIFT) - 1);
-    const sum = <i64>biasedSum - <i64>(rows << 31);
+    // The low bits hold the signed sum; its borrows into the count bits cancel on subtraction.
+    const sum = <i64>(packed << (64 - PACKED_COUNT_SHIFT)) >> (64 - PACKED_COUNT_SHIFT);
+    const rows = (packed - <u64>sum) >> PACKED_COUNT_SHIFT;
     store<u32>(countsPtr + (k << 2), load<u32>(countsPtr + (k << 2)) + <u32>rows);
     store<i64>(sumsPtr + (k << 3), load<i64>(sumsPtr + (k << 3)) + sum);
-    store<u64>(scratchPtr + (k << 3), 0);
   }
 }
 
-/** Adds one row: a count of one above PACKED_COUNT_SHIFT, the value biased by 2^31 below. */
-@inline function addPacked(
-  gather: bool, scratchPtr: usize, k: u32, valuesPtr: usize, selPtr: usize, r: usize,
-  baseDoc: u32,
-): void {
-  const v = valueAt<i32>(valuesPtr, rowPos(gather, selPtr, r, baseDoc));
-  const p = scratchPtr + (<usize>k << 3);
-  const increment = (<u64>1 << PACKED_COUNT_SHIFT) + <u64><u32>(v ^ i32.MIN_VALUE);
-  store<u64>(p, load<u64>(p) + increment);
+/** Whether one 64-byte step of keys at p holds a key >= limit (a splat of numGroups). */
+@inline function stepHasKeyOutOfRange<K>(p: usize, limit: v128): bool {
+  if (sizeof<K>() == 1) {
+    const highest = i8x16.max_u(
+      i8x16.max_u(v128.load(p), v128.load(p, 16)),
+      i8x16.max_u(v128.load(p, 32), v128.load(p, 48)),
+    );
+    return v128.any_true(i8x16.ge_u(highest, limit));
+  }
+  const highest = i32x4.max_u(
+    i32x4.max_u(v128.load(p), v128.load(p, 16)),
+    i32x4.max_u(v128.load(p, 32), v128.load(p, 48)),
+  );
+  return v128.any_true(i32x4.ge_u(highest, limit));
 }
 
-@inline function groupCountSumPacked(
-  gather: bool, keysPtr: usize, valuesPtr: usize, selPtr: usize, count: usize, baseDoc: u32,
-  numGroups: u32, countsPtr: usize, sumsPtr: usize, scratchPtr: usize,
+/** The first row in [start, end) whose key is >= numGroups, or end when all are in range. */
+function firstKeyOutOfRange<K>(keysPtr: usize, start: usize, end: usize, numGroups: u32): usize {
+  if (sizeof<K>() == 1 && numGroups >= <u32>U8_KEY_MAX_GROUPS) return end;
+  const limit = sizeof<K>() == 1 ? i8x16.splat(<i8>numGroups) : i32x4.splat(numGroups);
+  const stepRows = KEY_CHECK_STRIDE_BYTES / sizeof<K>();
+  let r = start;
+  for (; r + stepRows <= end; r += stepRows) {
+    if (stepHasKeyOutOfRange<K>(keysPtr + r * sizeof<K>(), limit)) break;
+  }
+  for (; r < end; r++) {
+    if (<u32>load<K>(keysPtr + r * sizeof<K>()) >= numGroups) return r;
+  }
+  return end;
+}
+
+/** One row's packed increment: a count of one above PACKED_COUNT_SHIFT plus the signed value. */
+@inline function packedIncrement(value: i32): u64 {
+  return <u64>(<i64>value + (<i64>1 << PACKED_COUNT_SHIFT));
+}
+
+/** Adds one row of key k and its value into the packed scratch stripe at stripePtr. */
+@inline function addPacked(stripePtr: usize, k: u32, value: i32): void {
+  const p = stripePtr + (<usize>k << 3);
+  store<u64>(p, load<u64>(p) + packedIncrement(value));
+}
+
+/**
+ * Adds dense rows [start, end) whose keys are in range. Pointers step so that loads use
+ * constant offsets; stripeBytes 0 puts every row in one copy of the scratch.
+ */
+function addPackedRowsDense<K>(
+  keysPtr: usize, valuesPtr: usize, start: usize, end: usize, scratchPtr: usize,
+  stripeBytes: usize,
+): void {
+  const keyBytes = sizeof<K>();
+  let keyPtr = keysPtr + start * keyBytes;
+  let valuePtr = valuesPtr + (start << 2);
+  const bulkEnd = keyPtr + ((end - start) & ~(PACKED_UNROLL_ROWS - 1)) * keyBytes;
+  const s1 = scratchPtr + stripeBytes;
+  const s2 = s1 + stripeBytes;
+  const s3 = s2 + stripeBytes;
+  for (; keyPtr < bulkEnd; keyPtr += 8 * keyBytes, valuePtr += 32) {
+    addPacked(scratchPtr, <u32>load<K>(keyPtr), load<i32>(valuePtr));
+    addPacked(s1, <u32>load<K>(keyPtr, keyBytes), load<i32>(valuePtr, 4));
+    addPacked(s2, <u32>load<K>(keyPtr, 2 * keyBytes), load<i32>(valuePtr, 8));
+    addPacked(s3, <u32>load<K>(keyPtr, 3 * keyBytes), load<i32>(valuePtr, 12));
+    addPacked(scratchPtr, <u32>load<K>(keyPtr, 4 * keyBytes), load<i32>(valuePtr, 16));
+    addPacked(s1, <u32>load<K>(keyPtr, 5 * keyBytes), load<i32>(valuePtr, 20));
+    addPacked(s2, <u32>load<K>(keyPtr, 6 * keyBytes), load<i32>(valuePtr, 24));
+    addPacked(s3, <u32>load<K>(keyPtr, 7 * keyBytes), load<i32>(valuePtr, 28));
+  }
+  const keysEnd = keysPtr + end * keyBytes;
+  for (; keyPtr < keysEnd; keyPtr += keyBytes, valuePtr += 4) {
+    addPacked(scratchPtr, <u32>load<K>(keyPtr), load<i32>(valuePtr));
+  }
+}
+
+/** Adds selected rows [start, end) whose keys are in range: row r reads sel[r] - baseDoc. */
+function addPackedRowsGather<K>(
+  keysPtr: usize, valuesPtr: usize, selPtr: usize, start: usize, end: usize, baseDoc: u32,
+  scratchPtr: usize,
+): void {
+  for (let r = start; r < end; r++) {
+    addPacked(scratchPtr, <u32>load<K>(keysPtr + r * sizeof<K>()),
+      valueAt<i32>(valuesPtr, rowPos(true, selPtr, r, baseDoc)));
+  }
+}
+
+function groupCountSumPacked<K>(
+  keysPtr: usize, valuesPtr: usize, selPtr: usize, count: usize, baseDoc: u32,
+  numGroups: u32, countsPtr: usize, sumsPtr: usize, scratchPtr: usize, striped: bool,
 ): i32 {
-  const limit = i32x4.splat(numGroups);
-  memory.fill(scratchPtr, 0, <usize>numGroups << 3);
-  let result = <i32>count;
+  const stripeBytes: usize = striped ? <usize>numGroups << 3 : 0;
+  memory.fill(scratchPtr, 0, striped ? stripeBytes * PACKED_STRIPES : <usize>numGroups << 3);
   for (let start: usize = 0; start < count; start += PACKED_CHUNK_ROWS) {
     const end = min<usize>(count, start + PACKED_CHUNK_ROWS);
-    let r = start;
-    for (; r + 4 <= end && keysBelow4(keysPtr, r, limit); r += 4) {
-      addPacked(gather, scratchPtr, load<u32>(keysPtr + (r << 2)), valuesPtr, selPtr, r, baseDoc);
-      addPacked(gather, scratchPtr, load<u32>(keysPtr + (r << 2), 4), valuesPtr, selPtr, r + 1,
-        baseDoc);
-      addPacked(gather, scratchPtr, load<u32>(keysPtr + (r << 2), 8), valuesPtr, selPtr, r + 2,
-        baseDoc);
-      addPacked(gather, scratchPtr, load<u32>(keysPtr + (r << 2), 12), valuesPtr, selPtr, r + 3,
-        baseDoc);
+    const validEnd = firstKeyOutOfRange<K>(keysPtr, start, end, numGroups);
+    if (selPtr != 0) {
+      addPackedRowsGather<K>(keysPtr, valuesPtr, selPtr, start, validEnd, baseDoc, scratchPtr);
+    } else {
+      addPackedRowsDense<K>(keysPtr, valuesPtr, start, validEnd, scratchPtr, stripeBytes);
     }
-    for (; r < end; r++) {
-      const k = load<u32>(keysPtr + (r << 2));
-      if (k >= numGroups) {
-        result = STATUS_BAD_ARGUMENT;
-        break;
-      }
-      addPacked(gather, scratchPtr, k, valuesPtr, selPtr, r, baseDoc);
-    }
-    unpackChunk(numGroups, scratchPtr, countsPtr, sumsPtr);
-    if (result < 0) break;
+    unpackChunk(numGroups, scratchPtr, stripeBytes, countsPtr, sumsPtr);
+    if (validEnd < end) return STATUS_BAD_ARGUMENT;
   }
-  return result;
+  return <i32>count;
 }
 
 /**
@@ -1125,9 +1210,33 @@ export function groupCountSumI32(
   countsPtr: usize, sumsPtr: usize, scratchPtr: usize,
 ): i32 {
   if (count < 0 || numGroups > <u32>PACKED_MAX_GROUPS) return STATUS_BAD_ARGUMENT;
-  return selPtr == 0
-    ? groupCountSumPacked(false, keysPtr, valuesPtr, 0, <usize>count, 0, numGroups,
-      countsPtr, sumsPtr, scratchPtr)
-    : groupCountSumPacked(true, keysPtr, valuesPtr, selPtr, <usize>count, baseDoc, numGroups,
-      countsPtr, sumsPtr, scratchPtr);
+  return groupCountSumPacked<u32>(keysPtr, valuesPtr, selPtr, <usize>count, baseDoc, numGroups,
+    countsPtr, sumsPtr, scratchPtr, false);
+}
+
+/**
+ * groupCountSumI32 with PACKED_STRIPES copies of the scratch (numGroups * 8 * PACKED_STRIPES
+ * bytes): faster on dense rows, most of all when neighbouring rows share a key.
+ */
+export function groupCountSumI32Striped(
+  keysPtr: usize, valuesPtr: usize, selPtr: usize, count: i32, baseDoc: u32, numGroups: u32,
+  countsPtr: usize, sumsPtr: usize, scratchPtr: usize,
+): i32 {
+  if (count < 0 || numGroups > <u32>PACKED_MAX_GROUPS) return STATUS_BAD_ARGUMENT;
+  return groupCountSumPacked<u32>(keysPtr, valuesPtr, selPtr, <usize>count, baseDoc, numGroups,
+    countsPtr, sumsPtr, scratchPtr, true);
+}
+
+/**
+ * groupCountSumI32Striped with u8 keys: keysPtr is a bit-packed forward index of width 8 (a
+ * plain u8 array) advanced to the first row, so the engine skips the unpack. numGroups <= 256.
+ * Keys are per row (keys[r]) with a selection too, as in every group-by kernel here.
+ */
+export function groupCountSumI32KeysU8(
+  keysPtr: usize, valuesPtr: usize, selPtr: usize, count: i32, baseDoc: u32, numGroups: u32,
+  countsPtr: usize, sumsPtr: usize, scratchPtr: usize,
+): i32 {
+  if (count < 0 || numGroups > <u32>U8_KEY_MAX_GROUPS) return STATUS_BAD_ARGUMENT;
+  return groupCountSumPacked<u8>(keysPtr, valuesPtr, selPtr, <usize>count, baseDoc, numGroups,
+    countsPtr, sumsPtr, scratchPtr, true);
 }

@@ -180,6 +180,27 @@ export function groupSumI64(
   return overflow;
 }
 
+/**
+ * COUNT and exact SUM of i32 values per group, as groupCountSumI32 and its striped and u8-key
+ * forms: keys may be u32 or u8 (a width-8 forward index). Stops at the first key >= the group
+ * count, like the kernels, and returns the rows it added (rows before that key stay added).
+ */
+export function groupCountSumI32(
+  keys: Uint32Array | Uint8Array,
+  source: RowSource,
+  counts: Uint32Array,
+  sums: BigInt64Array,
+): number {
+  assert(source.values instanceof Int32Array, 'groupCountSumI32 sums INT values');
+  for (let row = 0; row < source.count; row++) {
+    const key = keys[row]!;
+    if (key >= sums.length) return row;
+    counts[key]!++;
+    sums[key] = wrapI64(sums[key]! + valueAsBigInt(source, row));
+  }
+  return source.count;
+}
+
 export function groupMinMaxF64(
   keys: Uint32Array,
   source: RowSource,

@@ -14,8 +14,11 @@ import {
   HASH_SLOT_BYTES,
   HashHeaderOffset,
   PACKED_MAX_GROUPS,
+  PACKED_STRIPES,
+  U8_KEY_MAX_GROUPS,
   hashCapacityFor,
   hashTableSizeBytes,
+  stripedScratchBytes,
 } from '../../host/runtime/exports/aggregate.js';
 import { KernelStatus } from '../../host/runtime/status.js';
 import * as reference from '../../kernels/reference/aggregate.js';
@@ -175,6 +178,8 @@ test('wasm constants match the host mirror', () => {
     HASH_LOAD_DENOMINATOR,
     HASH_MIN_CAPACITY,
     PACKED_MAX_GROUPS,
+    PACKED_STRIPES,
+    U8_KEY_MAX_GROUPS,
   };
   for (const [name, value] of Object.entries(expected)) {
     assert.equal(globals[name]?.value, value, name);
@@ -396,6 +401,88 @@ test('groupCountSumI32 on 10,000 rows of extremes in one group', () => {
     assert.equal(harness.i64(sumsPtr, 1)[0], values.reduce((sum, v) => sum + BigInt(v), 0n));
     assert.equal(kernels.groupCountSumI32(keysPtr, 0, 0, 1, 0, PACKED_MAX_GROUPS + 1, countsPtr,
       sumsPtr, 0), KernelStatus.BAD_ARGUMENT);
+  });
+});
+
+/** The packed COUNT + SUM(INT) kernels: the plain one, the striped one, the u8-key one. */
+const PACKED_KERNELS = [
+  { name: 'groupCountSumI32', maxGroups: PACKED_MAX_GROUPS, keyBytes: 4, striped: false },
+  { name: 'groupCountSumI32Striped', maxGroups: PACKED_MAX_GROUPS, keyBytes: 4, striped: true },
+  { name: 'groupCountSumI32KeysU8', maxGroups: U8_KEY_MAX_GROUPS, keyBytes: 1, striped: true },
+] as const;
+/** Rows past two of the kernels' 32,768-row chunks, so chunk folding is crossed twice. */
+const PAST_TWO_CHUNKS_ROWS = 70_000;
+
+/** Keys in random runs (sorted and skewed columns repeat keys), sometimes one out of range. */
+function randomRunKeys(random: SeededRandom, count: number, numGroups: number): number[] {
+  const keys: number[] = [];
+  while (keys.length < count) {
+    const key = random.int(0, numGroups - 1);
+    const runLength = random.bool(0.7) ? 1 : random.int(2, 40);
+    for (let i = 0; i < runLength && keys.length < count; i++) keys.push(key);
+  }
+  if (count > 0 && random.bool(0.15)) {
+    keys[random.int(0, count - 1)] = random.int(numGroups, numGroups + 300);
+  }
+  return keys;
+}
+
+test('packed COUNT + SUM(INT) kernels match the reference, bad keys and chunks included', () => {
+  forEachSeed(FUZZ_RUNS, (random) => {
+    withScope((scope) => {
+      const kernel = random.pick([...PACKED_KERNELS]);
+      const source = random.bool(0.3)
+        ? denseI32Source(random, scope, random.int(0, PAST_TWO_CHUNKS_ROWS))
+        : randomSource(random, scope, AggValueType.I32);
+      const numGroups = random.pick([1, 3, kernel.maxGroups, random.int(1, kernel.maxGroups)]);
+      const { count } = source.reference;
+      const keyValues = randomRunKeys(random, count, numGroups);
+      const keys = kernel.keyBytes === 1 ? Uint8Array.from(keyValues, (key) => key & 0xff)
+        : Uint32Array.from(keyValues);
+      const countsPtr = scope.bytes(numGroups * 4);
+      const sumsPtr = scope.bytes(numGroups * 8);
+      const scratchPtr = scope.bytes(kernel.striped ? stripedScratchBytes(numGroups)
+        : numGroups * 8);
+      const counts = new Uint32Array(numGroups);
+      const sums = new BigInt64Array(numGroups);
+      const keysPtr = scope.copy(keys);
+      // Twice: the second call must add to what the first left.
+      for (let call = 0; call < 2; call++) {
+        const added = reference.groupCountSumI32(keys, source.reference, counts, sums);
+        const expected = added === count ? count : KernelStatus.BAD_ARGUMENT;
+        assert.equal(kernels[kernel.name](keysPtr, source.valuesPtr, source.selPtr, count,
+          source.baseDoc, numGroups, countsPtr, sumsPtr, scratchPtr), expected, kernel.name);
+      }
+      assert.deepEqual(harness.i64(sumsPtr, numGroups).slice(), sums, kernel.name);
+      assert.deepEqual(harness.u32(countsPtr, numGroups).slice(), counts, kernel.name);
+    });
+  });
+});
+
+/** count dense i32 rows with extremes mixed in. */
+function denseI32Source(random: SeededRandom, scope: Scope, count: number): Source {
+  const values = Int32Array.from({ length: count }, () => randomI32(random));
+  return { reference: { values, count }, valuesPtr: scope.copy(values), selPtr: 0, baseDoc: 0 };
+}
+
+test('packed kernels sum 100,000 extremes in one group exactly and refuse too many groups', () => {
+  withScope((scope) => {
+    const count = 100_000;
+    const values = Int32Array.from({ length: count }, (_, row) =>
+      row % 3 === 0 ? -2147483648 : 2147483647);
+    const valuesPtr = scope.copy(values);
+    const expectedSum = values.reduce((sum, v) => sum + BigInt(v), 0n);
+    for (const kernel of PACKED_KERNELS) {
+      const keysPtr = scope.bytes(count * kernel.keyBytes);
+      const countsPtr = scope.bytes(4);
+      const sumsPtr = scope.bytes(8);
+      assert.equal(kernels[kernel.name](keysPtr, valuesPtr, 0, count, 0, 1, countsPtr, sumsPtr,
+        scope.bytes(stripedScratchBytes(1))), count, kernel.name);
+      assert.equal(harness.u32(countsPtr, 1)[0], count, kernel.name);
+      assert.equal(harness.i64(sumsPtr, 1)[0], expectedSum, kernel.name);
+      assert.equal(kernels[kernel.name](keysPtr, valuesPtr, 0, 1, 0, kernel.maxGroups + 1,
+        countsPtr, sumsPtr, 0), KernelStatus.BAD_ARGUMENT, kernel.name);
+    }
   });
 });
 
