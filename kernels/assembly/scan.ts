@@ -527,23 +527,9 @@ export function scanI32Range(
   valuesPtr: usize, startDoc: u32, endDoc: u32, lo: i32, hi: i32, flags: u32, output: i32,
   outPtr: usize,
 ): i32 {
-  if (!isValidRawScan(startDoc, endDoc, flags, output)) return STATUS_BAD_ARGUMENT;
-  if (startDoc == endDoc) return 0;
-  // Exclusive integer bounds become inclusive ones; a bound with no neighbour matches nothing.
-  let empty = false;
-  if (flags & RANGE_LO_EXCLUSIVE) {
-    if (lo == i32.MAX_VALUE) empty = true;
-    else lo++;
-  }
-  if (flags & RANGE_HI_EXCLUSIVE) {
-    if (hi == i32.MIN_VALUE) empty = true;
-    else hi--;
-  }
-  if (empty) {
-    lo = i32.MAX_VALUE;
-    hi = i32.MIN_VALUE;
-  }
-  return scanRaw<i32>(valuesPtr, startDoc, endDoc, lo, hi, invertOf(flags), output, outPtr);
+  return scanIntegerRange<i32>(
+    valuesPtr, startDoc, endDoc, lo, hi, i32.MIN_VALUE, i32.MAX_VALUE, flags, output, outPtr,
+  );
 }
 
 /** As scanI32Range over a LONG column (i64, doc d at d * 8). */
@@ -551,22 +537,33 @@ export function scanI64Range(
   valuesPtr: usize, startDoc: u32, endDoc: u32, lo: i64, hi: i64, flags: u32, output: i32,
   outPtr: usize,
 ): i32 {
+  return scanIntegerRange<i64>(
+    valuesPtr, startDoc, endDoc, lo, hi, i64.MIN_VALUE, i64.MAX_VALUE, flags, output, outPtr,
+  );
+}
+
+/** The integer raw scans: exclusive bounds become inclusive ones on the type's range. */
+function scanIntegerRange<T>(
+  valuesPtr: usize, startDoc: u32, endDoc: u32, lo: T, hi: T, minValue: T, maxValue: T,
+  flags: u32, output: i32, outPtr: usize,
+): i32 {
   if (!isValidRawScan(startDoc, endDoc, flags, output)) return STATUS_BAD_ARGUMENT;
   if (startDoc == endDoc) return 0;
+  // A bound with no neighbour (lo > MAX, hi < MIN) matches nothing.
   let empty = false;
   if (flags & RANGE_LO_EXCLUSIVE) {
-    if (lo == i64.MAX_VALUE) empty = true;
+    if (lo == maxValue) empty = true;
     else lo++;
   }
   if (flags & RANGE_HI_EXCLUSIVE) {
-    if (hi == i64.MIN_VALUE) empty = true;
+    if (hi == minValue) empty = true;
     else hi--;
   }
   if (empty) {
-    lo = i64.MAX_VALUE;
-    hi = i64.MIN_VALUE;
+    lo = maxValue;
+    hi = minValue;
   }
-  return scanRaw<i64>(valuesPtr, startDoc, endDoc, lo, hi, invertOf(flags), output, outPtr);
+  return scanRaw<T>(valuesPtr, startDoc, endDoc, lo, hi, invertOf(flags), output, outPtr);
 }
 
 /** The next f32 above x (NaN stays NaN; +inf becomes NaN, so "v > +inf" matches nothing). */
