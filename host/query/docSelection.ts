@@ -15,6 +15,14 @@ export function rangeIds(startDoc: number, endDoc: number): Uint32Array {
   return ids;
 }
 
+/** The part of a selection below `docCount` (index entries may cover docs a prefix lacks). */
+export function clipToDocCount(selection: DocSelection, docCount: number): DocSelection {
+  if (selection.kind === 'all') return allDocs(Math.min(selection.docCount, docCount));
+  let end = selection.ids.length;
+  while (end > 0 && selection.ids[end - 1]! >= docCount) end--;
+  return end === selection.ids.length ? selection : docIds(selection.ids.subarray(0, end));
+}
+
 export function selectionSize(selection: DocSelection): number {
   return selection.kind === 'all' ? selection.docCount : selection.ids.length;
 }

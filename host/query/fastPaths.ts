@@ -6,7 +6,8 @@ import type { ColumnReader } from '../../segments/spi/columnReader.js';
 import type { Segment } from '../../segments/spi/segment.js';
 import { newState, type AccumulatorState, type AggregationKind } from './aggregations.js';
 import type { CompiledQuery } from './compiledQuery.js';
-import { selectionSize, subtract, docIds, type DocSelection } from './docSelection.js';
+import { selectionSize, subtract, type DocSelection } from './docSelection.js';
+import { nullDocs } from './rowReader.js';
 import { groupKey } from './groupKey.js';
 import {
   aggregateNumeric,
@@ -57,10 +58,7 @@ function numericColumn(reader: ColumnReader): NumericColumn | undefined {
 /** With null handling, a column's aggregation skips its null docs. */
 function withoutNulls(input: FastPathInput, reader: ColumnReader): DocSelection {
   if (!input.query.plan.options.enableNullHandling) return input.selection;
-  const nulls = reader.nullVector();
-  if (nulls === undefined || nulls.cardinality() === 0) return input.selection;
-  const ids = nulls.toArray().filter((docId) => docId < input.docCount);
-  return subtract(input.selection, docIds(ids), input.docCount);
+  return subtract(input.selection, nullDocs(reader, input.docCount), input.docCount);
 }
 
 /** COUNT/SUM/MIN/MAX/AVG of a whole segment through the kernels, or undefined. */

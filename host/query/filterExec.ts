@@ -12,6 +12,7 @@ import { compareValues, valuesEqual } from '../expr/values.js';
 import { assert } from '../util/assert.js';
 import {
   allDocs,
+  clipToDocCount,
   docIds,
   intersect,
   noDocs,
@@ -23,7 +24,7 @@ import {
   type DocSelection,
 } from './docSelection.js';
 import type { ColumnPredicate, FilterNode } from './filterPlan.js';
-import { RowReader } from './rowReader.js';
+import { nullDocs, RowReader } from './rowReader.js';
 import { scanDictIds, type KernelContext } from './kernelPaths.js';
 
 /** Docs read per block while scanning a forward index: fits L1/L2 and amortizes calls. */
@@ -96,15 +97,6 @@ function readerOf(context: FilterContext, name: string): ColumnReader {
   const reader = context.segment.column(name);
   assert(reader !== undefined, `column ${name} was validated against the schema`);
   return reader;
-}
-
-function nullDocs(reader: ColumnReader, docCount: number): DocSelection {
-  const vector = reader.nullVector();
-  if (vector === undefined) return noDocs();
-  const ids = vector.toArray();
-  let end = ids.length;
-  while (end > 0 && ids[end - 1]! >= docCount) end--;
-  return docIds(ids.subarray(0, end));
 }
 
 function isNullLeaf(
@@ -216,7 +208,7 @@ function docsOfIds(
     context.accessPaths.push(`${name}: inverted index`);
     let docs = noDocs();
     for (const id of ids)
-      docs = union(docs, clip(docIds(inverted.docIds(id).toArray()), context.docCount));
+      docs = union(docs, clipToDocCount(docIds(inverted.docIds(id).toArray()), context.docCount));
     return docs;
   }
   if (context.kernels !== undefined && reader.singleValue) {
@@ -238,13 +230,6 @@ function docsOfIds(
   }
   context.accessPaths.push(`${name}: scan over dictionary ids`);
   return scanIds(reader, ids, context, candidates);
-}
-
-function clip(selection: DocSelection, docCount: number): DocSelection {
-  if (selection.kind === 'all') return allDocs(docCount);
-  let end = selection.ids.length;
-  while (end > 0 && selection.ids[end - 1]! >= docCount) end--;
-  return end === selection.ids.length ? selection : docIds(selection.ids.subarray(0, end));
 }
 
 function scanIds(
@@ -321,10 +306,13 @@ function rangeIndexLeaf(
 ): DocSelection {
   context.accessPaths.push(`${reader.name}: range index`);
   const lookup = rangeIndex.lookup(range);
-  const matching = intersect(candidates, clip(docIds(lookup.matching.toArray()), context.docCount));
+  const matching = intersect(
+    candidates,
+    clipToDocCount(docIds(lookup.matching.toArray()), context.docCount),
+  );
   if (lookup.candidates === undefined) return matching;
   const edge = toIds(
-    intersect(candidates, clip(docIds(lookup.candidates.toArray()), context.docCount)),
+    intersect(candidates, clipToDocCount(docIds(lookup.candidates.toArray()), context.docCount)),
   );
   const confirmed: number[] = [];
   for (let i = 0; i < edge.length; i++) {

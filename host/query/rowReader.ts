@@ -5,6 +5,14 @@ import type { Row, Value } from '../config/types.js';
 import type { ColumnReader } from '../../segments/spi/columnReader.js';
 import type { Segment } from '../../segments/spi/segment.js';
 import { assert } from '../util/assert.js';
+import { clipToDocCount, docIds, noDocs, type DocSelection } from './docSelection.js';
+
+/** The docs below `docCount` whose value in this column was null. */
+export function nullDocs(reader: ColumnReader, docCount: number): DocSelection {
+  const vector = reader.nullVector();
+  if (vector === undefined || vector.cardinality() === 0) return noDocs();
+  return clipToDocCount(docIds(vector.toArray()), docCount);
+}
 
 /** Byte-per-doc null flags of a column, or undefined when it has no nulls. */
 export function nullFlags(reader: ColumnReader, docCount: number): Uint8Array | undefined {
