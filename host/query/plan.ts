@@ -211,6 +211,18 @@ function classify(
   return 'selection';
 }
 
+/** A LIMIT above the response bound is refused up front rather than truncated silently. */
+function checkedLimit(limit: number, options: QueryOptions): number {
+  if (limit > options.maxRowsInResponse) {
+    throw new CuveeError(
+      ErrorCode.QUERY_VALIDATION,
+      `LIMIT ${limit} exceeds the ${options.maxRowsInResponse}-row response bound; page with ` +
+        'LIMIT and OFFSET or aggregate',
+    );
+  }
+  return limit;
+}
+
 export function planQuery(
   statement: SqlStatement,
   schema: Schema,
@@ -254,7 +266,7 @@ export function planQuery(
     filter: query.where === undefined ? undefined : buildFilter(canonical(query.where), resolve),
     having,
     orderBy,
-    limit: kind === 'aggregation' ? 1 : (query.limit ?? DEFAULT_LIMIT),
+    limit: kind === 'aggregation' ? 1 : checkedLimit(query.limit ?? DEFAULT_LIMIT, options),
     offset: query.offset ?? 0,
     explain: statement.explain,
   };

@@ -90,6 +90,12 @@ describe('library', () => {
     assert.equal(deepResponse.exceptions[0]?.errorCode, 150);
   });
 
+  test('a LIMIT above the response bound is refused, not truncated', async () => {
+    const response = await cuvee.query('SELECT Carrier FROM airlineStats LIMIT 2000000');
+    assert.equal(response.exceptions[0]?.errorCode, 700);
+    assert.match(response.exceptions[0]!.message, /response bound/);
+  });
+
   test('numGroupsLimit ends in a flagged partial result', async () => {
     const response = await cuvee.query(
       'SET numGroupsLimit = 5; SELECT Origin, COUNT(*) FROM airlineStats GROUP BY Origin LIMIT 100',
