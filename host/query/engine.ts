@@ -135,6 +135,9 @@ export class QueryEngine {
       }
       const { result, stats } = executeSegment(compiled, segment, deadline, this.kernels);
       addStats(response, stats);
+      if (plan.options.trace) {
+        response.traceInfo[segment.metadata.segmentName] = stats.accessPaths.join('; ');
+      }
       results.push(result);
     }
     return results;

@@ -64,6 +64,15 @@ describe('access paths agree with row evaluation', () => {
     });
   }
 
+  test("SET trace=true reports each segment's access paths in traceInfo", async () => {
+    const response = await cuvee.query(
+      "SET trace = true; SELECT COUNT(*) FROM airlineStats WHERE ArrTimeBlk = '0900-0959'",
+    );
+    const traces = Object.values(response.traceInfo);
+    assert.equal(traces.length, response.numSegmentsProcessed);
+    for (const trace of traces) assert.match(trace, /ArrTimeBlk: inverted index/);
+  });
+
   test('EXPLAIN names the access path each predicate used', async () => {
     const sorted = await cuvee.query(
       'EXPLAIN PLAN FOR SELECT COUNT(*) FROM airlineStats WHERE DaysSinceEpoch BETWEEN 16075 AND 16080',
