@@ -5,6 +5,7 @@ import type { Schema, TableConfig } from '../config/types.js';
 import { CuveeError, ErrorCode } from '../errors/errors.js';
 import { AssertionError } from '../util/assert.js';
 import type { Segment } from '../../segments/spi/segment.js';
+import type { Expr, SqlStatement } from '../sql/ast.js';
 import { parseSql } from '../sql/parser.js';
 import { compileQuery, type CompiledQuery } from './compiledQuery.js';
 import { explainPlan } from './explain.js';
@@ -29,6 +30,11 @@ export interface QueryableTable {
   segments(): readonly Segment[];
   /** Segments the table should have but cannot serve (a corrupt file): answers are partial. */
   unavailableSegments?(): readonly UnavailableSegment[];
+  /**
+   * A predicate the broker ANDs into the query's WHERE for this table's segments only: the
+   * hybrid table's time boundary (`ts <= boundary` offline, `ts > boundary` real-time).
+   */
+  readonly queryFilter?: Expr;
 }
 
 export interface UnavailableSegment {
@@ -94,8 +100,11 @@ export class QueryEngine {
     const options = parseQueryOptions({ ...request.queryOptions, ...statement.queryOptions });
     const tables = this.tables.resolve(statement.query.from.name);
     if (tables.length === 0) throw new TableNotFoundError(statement.query.from.name);
-    const plan = planQuery(statement, tables[0]!.schema, options);
-    const compiled = compileQuery(plan);
+    const plans = tables.map((table) => {
+      const plan = planQuery(withFilter(statement, table.queryFilter), table.schema, options);
+      return { table, plan, compiled: compileQuery(plan) };
+    });
+    const { plan, compiled } = plans[0]!;
     const segments = tables.flatMap((table) => table.segments());
     reportUnavailable(tables, response);
     response.numServersQueried = 1;
@@ -106,7 +115,11 @@ export class QueryEngine {
       response.resultTable = explainPlan(compiled, segments, this.kernels);
       return;
     }
-    const results = this.runSegments(compiled, plan, segments, response, startMs);
+    // Every table's plan has the same outputs, groups and order (only WHERE differs), so one
+    // reduce merges them.
+    const results = plans.flatMap((part) =>
+      this.runSegments(part.compiled, part.plan, part.table.segments(), response, startMs),
+    );
     const reduceStartMs = performance.now();
     const outcome = reduceResults(compiled, results);
     response.resultTable = outcome.resultTable;
@@ -163,4 +176,15 @@ function reportUnavailable(tables: readonly QueryableTable[], response: BrokerRe
       });
     }
   }
+}
+
+/** The statement with `filter` ANDed into its WHERE (unchanged when there is none). */
+function withFilter(statement: SqlStatement, filter: Expr | undefined): SqlStatement {
+  if (filter === undefined) return statement;
+  const { query } = statement;
+  const where: Expr =
+    query.where === undefined
+      ? filter
+      : { kind: 'logical', op: 'AND', operands: [query.where, filter], pos: query.where.pos };
+  return { ...statement, query: { ...query, where } };
 }
