@@ -6,6 +6,15 @@ import { CuveeError, ErrorCode } from '../errors/errors.js';
 import { compareValues, toDouble } from '../expr/values.js';
 import type { ColumnDataType } from './response.js';
 import { DEFAULT_MAX_DISTINCT_VALUES } from './options.js';
+import {
+  newSketch,
+  sketchAccumulate,
+  sketchEmpty,
+  sketchKinds,
+  sketchMerge,
+  sketchResult,
+  type SketchState,
+} from './sketches/aggregate.js';
 
 export type AggregationKind =
   | 'COUNT'
@@ -16,7 +25,11 @@ export type AggregationKind =
   | 'MINMAXRANGE'
   | 'DISTINCTCOUNT'
   | 'PERCENTILE'
-  | 'MODE';
+  | 'MODE'
+  | 'DISTINCTCOUNTHLL'
+  | 'DISTINCTCOUNTBITMAP'
+  | 'PERCENTILEEST'
+  | 'PERCENTILETDIGEST';
 
 export interface AggregationFunction {
   readonly kind: AggregationKind;
@@ -25,6 +38,12 @@ export interface AggregationFunction {
   /** PERCENTILE: 0..100. */
   readonly percentile?: number;
   readonly resultType: ColumnDataType;
+  /** Sketches: answer the serialized state as hex (DISTINCTCOUNTRAWHLL, PERCENTILERAWEST…). */
+  readonly raw?: boolean;
+  /** DISTINCTCOUNTHLL: registers = 2^log2m. */
+  readonly log2m?: number;
+  /** PERCENTILETDIGEST: the digest's compression. */
+  readonly compression?: number;
 }
 
 /** The mutable state of one aggregation for one group. */
@@ -37,6 +56,8 @@ export interface AccumulatorState {
   values?: Map<unknown, number>;
   /** PERCENTILE: every value. */
   list?: number[];
+  /** Sketch aggregations: a plain, structured-cloneable state (host/query/sketches). */
+  sketch?: SketchState;
 }
 
 /** Pinot's neutral results when no value was aggregated and null handling is off. */
@@ -45,7 +66,7 @@ const EMPTY_MAX = Number.NEGATIVE_INFINITY;
 /** Pinot's AVG, PERCENTILE and MODE answer negative infinity when they saw no value. */
 const EMPTY_AVERAGE = Number.NEGATIVE_INFINITY;
 
-const BY_NAME: Record<string, { kind: AggregationKind; multiValue: boolean }> = {
+const BY_NAME: Record<string, { kind: AggregationKind; multiValue: boolean; raw?: boolean }> = {
   COUNT: { kind: 'COUNT', multiValue: false },
   SUM: { kind: 'SUM', multiValue: false },
   MIN: { kind: 'MIN', multiValue: false },
@@ -63,10 +84,12 @@ const BY_NAME: Record<string, { kind: AggregationKind; multiValue: boolean }> = 
   MINMAXRANGEMV: { kind: 'MINMAXRANGE', multiValue: true },
   DISTINCTCOUNTMV: { kind: 'DISTINCTCOUNT', multiValue: true },
   PERCENTILEMV: { kind: 'PERCENTILE', multiValue: true },
+  ...sketchKinds(),
 };
 
-/** `PERCENTILE95`, `PERCENTILEMV50`: Pinot's older spelling with the percentile in the name. */
-const PERCENTILE_IN_NAME = /^PERCENTILE(MV)?(\d{1,3}(?:\.\d+)?)$/;
+/** `PERCENTILE95`, `PERCENTILEESTMV50`: Pinot's older spelling with the percentile in the name. */
+const PERCENTILE_IN_NAME =
+  /^(PERCENTILE(?:EST|TDIGEST|RAWEST|RAWTDIGEST)?)(MV)?(\d{1,3}(?:\.\d+)?)$/;
 
 /** True when `name` (any case, underscores ignored) is an aggregation function. */
 export function isAggregationName(name: string): boolean {
@@ -74,37 +97,73 @@ export function isAggregationName(name: string): boolean {
   return upper in BY_NAME || PERCENTILE_IN_NAME.test(upper);
 }
 
-function resultTypeOf(kind: AggregationKind): ColumnDataType {
-  if (kind === 'COUNT') return 'LONG';
-  if (kind === 'DISTINCTCOUNT') return 'INT';
+function resultTypeOf(kind: AggregationKind, raw: boolean): ColumnDataType {
+  if (raw) return 'STRING';
+  if (kind === 'COUNT' || kind === 'DISTINCTCOUNTHLL' || kind === 'PERCENTILEEST') return 'LONG';
+  if (kind === 'DISTINCTCOUNT' || kind === 'DISTINCTCOUNTBITMAP') return 'INT';
   return 'DOUBLE';
 }
 
-/** Resolves a call name (and a percentile argument, when given) to its function. */
-export function resolveAggregation(name: string, percentileArg?: number): AggregationFunction {
+const PERCENTILE_KINDS = new Set<AggregationKind>([
+  'PERCENTILE',
+  'PERCENTILEEST',
+  'PERCENTILETDIGEST',
+]);
+
+/**
+ * Resolves a call name and its numeric literal arguments after the column (the percentile,
+ * DISTINCTCOUNTHLL's log2m, PERCENTILETDIGEST's compression) to its function.
+ */
+export function resolveAggregation(
+  name: string,
+  secondArg?: number,
+  thirdArg?: number,
+): AggregationFunction {
   const upper = name.replaceAll('_', '').toUpperCase();
   const inName = PERCENTILE_IN_NAME.exec(upper);
   if (inName !== null) {
-    return {
-      kind: 'PERCENTILE',
-      multiValue: inName[1] !== undefined,
-      percentile: checkPercentile(Number(inName[2])),
-      resultType: 'DOUBLE',
-    };
+    const base = BY_NAME[inName[1]!]!;
+    return withParameters(
+      {
+        ...base,
+        multiValue: inName[2] !== undefined,
+        resultType: resultTypeOf(base.kind, base.raw === true),
+      },
+      Number(inName[3]),
+      secondArg,
+    );
   }
   const known = BY_NAME[upper];
   if (known === undefined) {
     throw new CuveeError(ErrorCode.QUERY_VALIDATION, `Unsupported aggregation function: ${name}`);
   }
-  const fn: AggregationFunction = { ...known, resultType: resultTypeOf(known.kind) };
-  if (known.kind !== 'PERCENTILE') return fn;
-  if (percentileArg === undefined) {
+  const fn: AggregationFunction = {
+    ...known,
+    resultType: resultTypeOf(known.kind, known.raw === true),
+  };
+  if (PERCENTILE_KINDS.has(known.kind) && secondArg === undefined) {
     throw new CuveeError(
       ErrorCode.QUERY_VALIDATION,
-      `${name} needs a percentile: PERCENTILE(column, 90)`,
+      `${name} needs a percentile: ${name}(column, 90)`,
     );
   }
-  return { ...fn, percentile: checkPercentile(percentileArg) };
+  return withParameters(fn, secondArg, thirdArg);
+}
+
+/** Places the literal arguments: a percentile first for percentile kinds, else log2m. */
+function withParameters(
+  fn: AggregationFunction,
+  first: number | undefined,
+  second: number | undefined,
+): AggregationFunction {
+  if (PERCENTILE_KINDS.has(fn.kind)) {
+    const percentile = checkPercentile(first!);
+    return second === undefined
+      ? { ...fn, percentile }
+      : { ...fn, percentile, compression: second };
+  }
+  if (fn.kind === 'DISTINCTCOUNTHLL' && first !== undefined) return { ...fn, log2m: first };
+  return fn;
 }
 
 function checkPercentile(value: number): number {
@@ -121,6 +180,8 @@ export function newState(fn: AggregationFunction): AccumulatorState {
   const state: AccumulatorState = { count: 0, sum: 0, min: EMPTY_MIN, max: EMPTY_MAX };
   if (fn.kind === 'DISTINCTCOUNT' || fn.kind === 'MODE') state.values = new Map();
   if (fn.kind === 'PERCENTILE') state.list = [];
+  const sketch = newSketch(fn);
+  if (sketch !== undefined) state.sketch = sketch;
   return state;
 }
 
@@ -162,6 +223,13 @@ export function accumulate(
       checkDistinctBound(state.values!);
       return;
     }
+    case 'DISTINCTCOUNTHLL':
+    case 'DISTINCTCOUNTBITMAP':
+    case 'PERCENTILEEST':
+    case 'PERCENTILETDIGEST':
+      state.count++;
+      sketchAccumulate(state.sketch!, value);
+      return;
     default:
       break;
   }
@@ -188,6 +256,7 @@ export function mergeStates(
   if (from.list !== undefined) {
     for (const value of from.list) into.list!.push(value);
   }
+  if (from.sketch !== undefined) sketchMerge(into.sketch!, from.sketch);
   if (from.values !== undefined) {
     for (const [key, count] of from.values) {
       into.values!.set(key, fn.kind === 'MODE' ? (into.values!.get(key) ?? 0) + count : 1);
@@ -226,12 +295,17 @@ export function finalResult(
   fn: AggregationFunction,
   state: AccumulatorState,
   nullHandling: boolean,
-): number | null {
+): number | string | null {
   const empty =
     fn.kind === 'DISTINCTCOUNT' || fn.kind === 'MODE'
       ? state.values!.size === 0
-      : state.count === 0;
-  if (empty && nullHandling && fn.kind !== 'COUNT' && fn.kind !== 'DISTINCTCOUNT') return null;
+      : state.sketch !== undefined
+        ? sketchEmpty(state.sketch)
+        : state.count === 0;
+  const sketchCount =
+    (fn.kind === 'DISTINCTCOUNTHLL' || fn.kind === 'DISTINCTCOUNTBITMAP') && fn.raw !== true;
+  const counts = fn.kind === 'COUNT' || fn.kind === 'DISTINCTCOUNT' || sketchCount;
+  if (empty && nullHandling && !counts) return null;
   switch (fn.kind) {
     case 'COUNT':
       return state.count;
@@ -251,5 +325,10 @@ export function finalResult(
       return percentileOf(state.list!, fn.percentile!);
     case 'MODE':
       return modeOf(state.values!);
+    case 'DISTINCTCOUNTHLL':
+    case 'DISTINCTCOUNTBITMAP':
+    case 'PERCENTILEEST':
+    case 'PERCENTILETDIGEST':
+      return sketchResult(fn, state.sketch!);
   }
 }

@@ -1,9 +1,11 @@
 // Server-side segment pruning on metadata (Pinot's ColumnValueSegmentPruner): a segment whose
 // min/max of a column cannot satisfy a required predicate of the filter is skipped without
-// reading a byte of its data. The time column's range is one such min/max.
+// reading a byte of its data. The time column's range is one such min/max. A column with a
+// bloom filter also prunes on `=`/`IN` when the filter says no value of the list is present.
 import type { ScalarValue } from '../config/types.js';
 import type { SegmentMetadata } from '../../segments/spi/metadata.js';
 import { compareValues } from '../expr/values.js';
+import { bloomMightContain } from '../../segments/immutable/bloomFilter.js';
 import type { FilterNode } from './filterPlan.js';
 
 function outside(value: ScalarValue, min: ScalarValue, max: ScalarValue): boolean {
@@ -36,8 +38,15 @@ function columnCannotMatch(
   if (column === undefined || min === undefined || max === undefined) return false;
   const predicate = node.predicate;
   switch (predicate.op) {
-    case 'in':
-      return predicate.values.every((value) => outside(value as ScalarValue, min, max));
+    case 'in': {
+      const bloom = metadata.bloomFilters?.get(node.field.name);
+      return predicate.values.every((item) => {
+        const value = item as ScalarValue;
+        return (
+          outside(value, min, max) || (bloom !== undefined && !bloomMightContain(bloom, value))
+        );
+      });
+    }
     case 'range': {
       const { lower, upper } = predicate.range;
       if (lower !== undefined) {

@@ -150,7 +150,7 @@ function aggregatedRow(
   plan.aggregations.forEach((spec, i) => {
     const value = finalResult(spec.fn, states[i]!, plan.options.enableNullHandling);
     row[`${AGGREGATE_KEY_PREFIX}${i}`] =
-      spec.fn.resultType === 'LONG' && value !== null ? BigInt(value) : value;
+      spec.fn.resultType === 'LONG' && typeof value === 'number' ? BigInt(value) : value;
   });
   // Group keys may be booleans (a predicate grouped on); the evaluators read any ExprValue.
   return row as Row;

@@ -2,7 +2,12 @@
 // cannot carry exactly (LONG beyond 2^53, BYTES, NaN, infinities) are encoded as strings by
 // values.ts. The CRC is not in here: it lives in the trailer and covers this section.
 import type { DataType, StoredType } from '../../host/config/types.js';
-import type { ColumnMetadata, SegmentMetadata, TimeUnit } from '../spi/metadata.js';
+import type {
+  ColumnMetadata,
+  ColumnPartitions,
+  SegmentMetadata,
+  TimeUnit,
+} from '../spi/metadata.js';
 import { valueFromJson, valueToJson } from './values.js';
 
 interface ColumnJson extends Omit<ColumnMetadata, 'minValue' | 'maxValue'> {
@@ -27,6 +32,8 @@ interface MetadataJson {
   timeRange: TimeRangeJson | null;
   custom: Record<string, string>;
   columns: ColumnJson[];
+  /** Column → partitions (segmentPartitionConfig); absent when the table is not partitioned. */
+  partitions?: Record<string, ColumnPartitions>;
 }
 
 function columnToJson(column: ColumnMetadata): ColumnJson {
@@ -59,6 +66,7 @@ export function encodeMetadataJson(metadata: SegmentMetadata): Uint8Array {
     custom: { ...metadata.custom },
     columns: [...metadata.columns.values()].map(columnToJson),
   };
+  if (metadata.partitions !== undefined) json.partitions = Object.fromEntries(metadata.partitions);
   return new TextEncoder().encode(JSON.stringify(json));
 }
 
@@ -100,5 +108,8 @@ export function decodeMetadataJson(bytes: Uint8Array, crc: number): SegmentMetad
     columns,
     crc,
     custom: json.custom,
+    ...(json.partitions === undefined
+      ? {}
+      : { partitions: new Map(Object.entries(json.partitions)) }),
   };
 }

@@ -58,6 +58,31 @@ export interface SegmentMetadata {
   readonly crc: number;
   /** Free-form strings; real-time segments keep their Kafka offsets here (see CUSTOM_KEYS). */
   readonly custom: Readonly<Record<string, string>>;
+  /**
+   * Per column of `segmentPartitionConfig`: the function and the partition ids its values fall
+   * in (Pinot's ColumnPartitionMetadata). Absent for segments built without the config.
+   */
+  readonly partitions?: ReadonlyMap<string, ColumnPartitions>;
+  /**
+   * Bloom filters of `bloomFilterColumns`, views into the loaded file (not in the JSON):
+   * segments/immutable/bloomFilter.ts reads them.
+   */
+  readonly bloomFilters?: ReadonlyMap<string, BloomFilterData>;
+}
+
+export interface ColumnPartitions {
+  /** Pinot's name: Murmur, Modulo or HashCode (as configured). */
+  readonly functionName: string;
+  readonly numPartitions: number;
+  /** Partition ids holding at least one value of the column, ascending. */
+  readonly partitionIds: readonly number[];
+}
+
+/** A bloom filter as plain data (cloneable): bit i is bits[i >> 3] bit (i & 7). */
+export interface BloomFilterData {
+  readonly hashCount: number;
+  readonly bitCount: number;
+  readonly bits: Uint8Array;
 }
 
 /** Keys of `SegmentMetadata.custom` that the real-time path writes and reads. */
