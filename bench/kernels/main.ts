@@ -12,6 +12,8 @@ import { suite as bitmapSuite } from './bitmap.bench.js';
 import { suite as bitpackSuite } from './bitpack.bench.js';
 import { suite as dictionarySuite } from './dictionary.bench.js';
 import { suite as scanSuite } from './scan.bench.js';
+import { suite as starTreeSuite } from './starTree.bench.js';
+import { suite as sketchSuite } from './sketch.bench.js';
 
 /** The acceptance size: 10M rows per kernel. */
 const DEFAULT_ROW_COUNT = 10_000_000;
@@ -30,6 +32,8 @@ const SUITES: Record<string, KernelBenchSuite> = {
   dictionary: dictionarySuite,
   bitmap: bitmapSuite,
   aggregate: aggregateSuite,
+  starTree: starTreeSuite,
+  sketch: sketchSuite,
 };
 
 interface MeasureOptions {

@@ -108,7 +108,6 @@ const INDEX_IGNORED: Readonly<Record<string, string>> = {
   jsonIndexConfigs: 'JSON indexes are not supported',
   aggregateMetrics: 'metric pre-aggregation is not supported',
   invertedIndexConfigs: 'inverted index settings are not supported (defaults apply)',
-  bloomFilterConfigs: 'bloom filter settings are not supported (defaults apply)',
   fstIndexType: 'FST indexes are not supported',
 };
 
@@ -149,12 +148,34 @@ function readPartitionConfig(index: JsonObjectReader): SegmentPartitionConfig | 
       entry.fail('numPartitions', 'must be at least 1');
     }
     const functionName = entry.requiredString('functionName');
+    if (!['murmur', 'modulo', 'hashcode'].includes(functionName.toLowerCase())) {
+      entry.fail('functionName', `"${functionName}" is not Murmur, Modulo or HashCode`);
+    }
     columnPartitionMap[column] = { functionName, numPartitions };
     entry.ignore('functionConfig', 'partition function settings are not supported');
     entry.finish();
   }
   partition.finish();
   return { columnPartitionMap };
+}
+
+/**
+ * `bloomFilterConfigs.<column>.fpp` must be a probability; the writer reads it from the table
+ * JSON (segments/immutable/bloomFilter.ts). Pinot's size cap and on-heap flag are accepted.
+ */
+function checkBloomFilterConfigs(index: JsonObjectReader): void {
+  const configs = index.object('bloomFilterConfigs');
+  if (configs === undefined) return;
+  for (const column of Object.keys(configs.value)) {
+    const config: JsonObjectReader = configs.object(column)!;
+    const fpp = config.raw('fpp');
+    if (fpp !== undefined && !(typeof fpp === 'number' && fpp > 0 && fpp < 1)) {
+      config.fail('fpp', 'must be a number between 0 and 1 (exclusive), e.g. 0.01');
+    }
+    for (const key of ['fpp', 'maxSizeInBytes', 'loadOnHeap']) config.accept(key);
+    config.finish();
+  }
+  configs.finish();
 }
 
 function readLoadMode(index: JsonObjectReader): 'MMAP' | 'HEAP' {
@@ -176,6 +197,7 @@ function readTableIndexConfig(
   const index =
     root.object('tableIndexConfig') ?? JsonObjectReader.of({}, 'tableIndexConfig', root.warn);
   const partition = readPartitionConfig(index);
+  checkBloomFilterConfigs(index);
   const streamConfigs = index.stringMap('streamConfigs');
   const config: TableIndexConfig = {
     invertedIndexColumns: index.stringArray('invertedIndexColumns'),

@@ -8,12 +8,15 @@ import { allDocs } from './docSelection.js';
 import { evaluateFilter } from './filterExec.js';
 import type { ResultTable } from './response.js';
 import type { KernelContext } from './kernelPaths.js';
+import { explainStarTree } from './starTreeExec.js';
 
 function accessPathsOf(
   query: CompiledQuery,
   segment: Segment,
   kernels: KernelContext | undefined,
 ): string[] {
+  const starTree = explainStarTree(query, segment);
+  if (starTree !== undefined) return [starTree];
   const paths: string[] = [];
   if (query.plan.filter === undefined) return ['all docs (no filter)'];
   const docCount = segment.docCount();

@@ -127,7 +127,7 @@ function aggregationSpec(
   resolve: (name: string, expr: Expr) => FieldSpec,
 ): AggregationSpec {
   const name = call.distinct ? 'DISTINCTCOUNT' : call.name;
-  const fn = resolveAggregation(name, numericLiteralArg(call, 1));
+  const fn = resolveAggregation(name, numericLiteralArg(call, 1), numericLiteralArg(call, 2));
   const first = call.args[0];
   const isStar = first === undefined || first.kind === 'star';
   if (isStar && fn.kind !== 'COUNT') {

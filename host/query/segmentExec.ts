@@ -14,6 +14,7 @@ import { groupKey } from './groupKey.js';
 import { RowReader } from './rowReader.js';
 import { kernelAggregation, kernelGroupBy } from './fastPaths.js';
 import type { KernelContext } from './kernelPaths.js';
+import { executeStarTree } from './starTreeExec.js';
 
 /** How many docs run between two deadline checks: cheap to check, fine-grained enough. */
 const DEADLINE_CHECK_DOCS = 16_384;
@@ -97,6 +98,9 @@ export function executeSegment(
   deadline: Deadline,
   kernels?: KernelContext,
 ): { result: SegmentResult; stats: SegmentStats } {
+  // A star-tree that covers the query answers from pre-aggregated records.
+  const starTree = executeStarTree(query, segment, kernels);
+  if (starTree !== undefined) return starTree;
   const docCount = segment.docCount();
   const stats: SegmentStats = {
     docsScanned: 0,

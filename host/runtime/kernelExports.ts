@@ -7,6 +7,8 @@ import type { BitmapExports } from './exports/bitmap.js';
 import type { BitpackExports } from './exports/bitpack.js';
 import type { DictionaryExports } from './exports/dictionary.js';
 import type { ScanExports } from './exports/scan.js';
+import type { SketchExports } from './exports/sketch.js';
+import type { StarTreeExports } from './exports/starTree.js';
 
 export interface CoreExports {
   /** End of the module's static data: the allocator never hands out memory below it. */
@@ -18,4 +20,6 @@ export type KernelExports = CoreExports &
   ScanExports &
   DictionaryExports &
   BitmapExports &
-  AggregateExports;
+  AggregateExports &
+  StarTreeExports &
+  SketchExports;

@@ -11,6 +11,8 @@ export * from './scan';
 export * from './dictionary';
 export * from './bitmap';
 export * from './aggregate';
+export * from './starTree';
+export * from './sketch';
 
 /** End of the module's static data: the host allocator never hands out memory below it. */
 export function heapBase(): usize {

@@ -40,6 +40,10 @@ export const SectionKind = {
   RANGE_BITMAPS: 11,
   NULL_BITMAP: 12,
   RANGE_BUCKET_VALUES: 13,
+  /** One star-tree (segments/immutable/starTreeLayout.ts); kinds 20–29 are star-tree's. */
+  STAR_TREE: 20,
+  /** A column's bloom filter (segments/immutable/bloomFilter.ts); kinds 30–39 are pruning's. */
+  BLOOM_FILTER: 30,
 } as const;
 export type SectionKindValue = (typeof SectionKind)[keyof typeof SectionKind];
 const KNOWN_KINDS = new Set<number>(Object.values(SectionKind));

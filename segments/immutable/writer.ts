@@ -11,6 +11,10 @@ import { encodeColumn, type ColumnIndexing } from './columnEncoder.js';
 import { KernelEncoder } from './kernelCodec.js';
 import { containerCrc, encodeContainer, NO_COLUMN, SectionKind, type Section } from './format.js';
 import { encodeMetadataJson } from './metadataJson.js';
+import { encodeBloomSections } from './bloomFilter.js';
+import { segmentPartitions } from '../../host/query/partitionFunctions.js';
+import { derivedTimestampColumns } from '../../host/query/timestampIndex.js';
+import { encodeStarTreeSections } from './starTreeSections.js';
 import { timeRangeOf } from './timeRange.js';
 
 /** Which encodings and indexes the table config asks for on a column. */
@@ -44,7 +48,9 @@ export interface EncodedSegment {
 /** The segment file's bytes and metadata, without touching the disk. */
 export function encodeImmutableSegment(input: ImmutableSegmentInput): EncodedSegment {
   const { schema, tableConfig } = input;
-  const prepared = prepareColumns(input);
+  const base = prepareColumns(input);
+  // Timestamp index: derived `$ts$DAY`-style columns follow the schema's columns.
+  const prepared = [...base, ...derivedTimestampColumns(tableConfig, schema, base)];
   const docCount = input.rows?.length ?? input.columns!.docCount;
   const columns = new Map<string, ColumnMetadata>();
   const columnSections: Section[] = [];
@@ -58,7 +64,7 @@ export function encodeImmutableSegment(input: ImmutableSegmentInput): EncodedSeg
       columnSections.push({ kind: section.kind, column: columnIndex, bytes: section.bytes });
     }
   });
-  const partial: SegmentMetadata = {
+  let partial: SegmentMetadata = {
     segmentName: input.segmentName,
     tableNameWithType: tableConfig.tableNameWithType,
     docCount,
@@ -68,12 +74,22 @@ export function encodeImmutableSegment(input: ImmutableSegmentInput): EncodedSeg
     crc: 0,
     custom: { ...input.custom },
   };
+  const partitions = segmentPartitions(tableConfig, prepared);
+  if (partitions !== undefined) partial = { ...partial, partitions };
   const metadataSection: Section = {
     kind: SectionKind.METADATA_JSON,
     column: NO_COLUMN,
     bytes: encodeMetadataJson(partial),
   };
-  const bytes = encodeContainer([metadataSection, ...columnSections]);
+  const starTrees = encodeStarTreeSections(
+    tableConfig,
+    prepared,
+    columns,
+    columnSections,
+    docCount,
+  );
+  const blooms = encodeBloomSections(tableConfig, prepared, columns);
+  const bytes = encodeContainer([metadataSection, ...columnSections, ...starTrees, ...blooms]);
   return { bytes, metadata: { ...partial, crc: containerCrc(bytes) } };
 }
 
