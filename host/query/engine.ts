@@ -1,26 +1,24 @@
 // The broker and server of one process: parse, resolve the table, plan, prune, run each
-// segment, combine and reduce into Pinot's broker response. Errors a user can cause come back
-// as Pinot exceptions in the response (never thrown), as Pinot's broker does.
+// segment (on the calling thread or spread over the worker pool: parallel.ts), combine and
+// reduce into Pinot's broker response. Errors a user can cause come back as Pinot exceptions in
+// the response (never thrown), as Pinot's broker does.
 import type { Schema, TableConfig } from '../config/types.js';
 import { CuveeError, ErrorCode } from '../errors/errors.js';
+import type { KernelRuntime } from '../runtime/runtime.js';
 import { AssertionError } from '../util/assert.js';
 import type { Segment } from '../../segments/spi/segment.js';
-import type { Expr, SqlStatement } from '../sql/ast.js';
+import type { Expr } from '../sql/ast.js';
 import { parseSql } from '../sql/parser.js';
-import { compileQuery, type CompiledQuery } from './compiledQuery.js';
+import { compileQuery } from './compiledQuery.js';
 import { explainPlan } from './explain.js';
 import type { KernelContext } from './kernelPaths.js';
 import { parseQueryOptions } from './options.js';
-import { planQuery, type QueryPlan } from './plan.js';
-import { cannotMatch } from './prune.js';
+import { executeParts, warmWorkers, withFilter, type QueryPart } from './parallel.js';
+import { brokerPrune } from './brokerPrune.js';
+import { applyTimestampIndex } from './timestampIndex.js';
+import { planQuery } from './plan.js';
 import { reduceResults } from './reduce.js';
 import { emptyResponse, toQueryException, type BrokerResponse } from './response.js';
-import {
-  checkDeadline,
-  executeSegment,
-  type SegmentResult,
-  type SegmentStats,
-} from './segmentExec.js';
 
 /** One physical table (`name_OFFLINE` or `name_REALTIME`) as the engine reads it. */
 export interface QueryableTable {
@@ -66,20 +64,25 @@ let requestCounter = 0;
 export class QueryEngine {
   /**
    * `kernels`: the calling thread's kernels on the memory the segments live in; without it
-   * every segment runs on the host's row-at-a-time paths.
+   * every segment runs on the host's row-at-a-time paths. `runtime`: the worker pool on that
+   * same memory; with it, queries over more than `runtime.localQueryDocsMax` docs of immutable
+   * segments spread those segments over the workers (host/query/parallel.ts).
    */
   constructor(
     private readonly tables: TableResolver,
     private readonly kernels?: KernelContext,
     private readonly brokerId = 'cuvee-broker',
-  ) {}
+    private readonly runtime?: KernelRuntime,
+  ) {
+    if (runtime !== undefined) warmWorkers(runtime);
+  }
 
   /** Runs one SQL statement; errors a user can cause come back in `exceptions`. */
-  query(sql: string, request: QueryRequestOptions = {}): BrokerResponse {
+  async query(sql: string, request: QueryRequestOptions = {}): Promise<BrokerResponse> {
     const startMs = performance.now();
     const response = emptyResponse(String(++requestCounter), this.brokerId);
     try {
-      this.run(sql, request, response, startMs);
+      await this.run(sql, request, response, startMs);
     } catch (error) {
       // A broken invariant is the program's fault and must not pass for a query error.
       if (error instanceof AssertionError) throw error;
@@ -90,22 +93,29 @@ export class QueryEngine {
     return response;
   }
 
-  private run(
+  private async run(
     sql: string,
     request: QueryRequestOptions,
     response: BrokerResponse,
     startMs: number,
-  ): void {
+  ): Promise<void> {
     const statement = parseSql(sql);
-    const options = parseQueryOptions({ ...request.queryOptions, ...statement.queryOptions });
+    const queryOptions = request.queryOptions ?? {};
+    const options = parseQueryOptions({ ...queryOptions, ...statement.queryOptions });
     const tables = this.tables.resolve(statement.query.from.name);
     if (tables.length === 0) throw new TableNotFoundError(statement.query.from.name);
-    const plans = tables.map((table) => {
-      const plan = planQuery(withFilter(statement, table.queryFilter), table.schema, options);
-      return { table, plan, compiled: compileQuery(plan) };
+    // One snapshot of each table's segments: replacements after this point are not seen.
+    const parts: QueryPart[] = tables.map((table) => {
+      const snapshot = table.segments();
+      const planned = planQuery(withFilter(statement, table.queryFilter), table.schema, options);
+      const plan = applyTimestampIndex(planned, table.config, snapshot);
+      const { segments, prunedCount } = brokerPrune(table, plan, snapshot);
+      response.numSegmentsPrunedByBroker += prunedCount;
+      return { table, compiled: compileQuery(plan), segments };
     });
-    const { plan, compiled } = plans[0]!;
-    const segments = tables.flatMap((table) => table.segments());
+    const { compiled } = parts[0]!;
+    const plan = compiled.plan;
+    const segments = parts.flatMap((part) => part.segments);
     reportUnavailable(tables, response);
     response.numServersQueried = 1;
     response.numServersResponded = 1;
@@ -117,8 +127,10 @@ export class QueryEngine {
     }
     // Every table's plan has the same outputs, groups and order (only WHERE differs), so one
     // reduce merges them.
-    const results = plans.flatMap((part) =>
-      this.runSegments(part.compiled, part.plan, part.table.segments(), response, startMs),
+    const deadline = { atMs: startMs + options.timeoutMs, timeoutMs: options.timeoutMs };
+    const results = await executeParts(
+      { kernels: this.kernels, runtime: this.runtime },
+      { sql, queryOptions, parts, deadline, response },
     );
     const reduceStartMs = performance.now();
     const outcome = reduceResults(compiled, results);
@@ -128,41 +140,6 @@ export class QueryEngine {
     response.numRowsResultSet = outcome.resultTable.rows.length;
     response.brokerReduceTimeMs = Math.round(performance.now() - reduceStartMs);
   }
-
-  private runSegments(
-    compiled: CompiledQuery,
-    plan: QueryPlan,
-    segments: readonly Segment[],
-    response: BrokerResponse,
-    startMs: number,
-  ): SegmentResult[] {
-    const deadline = { atMs: startMs + plan.options.timeoutMs, timeoutMs: plan.options.timeoutMs };
-    const results: SegmentResult[] = [];
-    for (const segment of segments) {
-      // Between segments as well as within them: many small segments never reach the
-      // in-segment check interval.
-      checkDeadline(deadline);
-      if (plan.filter !== undefined && cannotMatch(plan.filter, segment.metadata)) {
-        response.numSegmentsPrunedByServer++;
-        continue;
-      }
-      const { result, stats } = executeSegment(compiled, segment, deadline, this.kernels);
-      addStats(response, stats);
-      if (plan.options.trace) {
-        response.traceInfo[segment.metadata.segmentName] = stats.accessPaths.join('; ');
-      }
-      results.push(result);
-    }
-    return results;
-  }
-}
-
-function addStats(response: BrokerResponse, stats: SegmentStats): void {
-  response.numSegmentsProcessed++;
-  if (stats.matched) response.numSegmentsMatched++;
-  response.numDocsScanned += stats.docsScanned;
-  response.numEntriesScannedInFilter += stats.entriesScannedInFilter;
-  response.numEntriesScannedPostFilter += stats.entriesScannedPostFilter;
 }
 
 /** Pinot flags answers that miss segments: exception 235 per segment and partialResult. */
@@ -176,15 +153,4 @@ function reportUnavailable(tables: readonly QueryableTable[], response: BrokerRe
       });
     }
   }
-}
-
-/** The statement with `filter` ANDed into its WHERE (unchanged when there is none). */
-function withFilter(statement: SqlStatement, filter: Expr | undefined): SqlStatement {
-  if (filter === undefined) return statement;
-  const { query } = statement;
-  const where: Expr =
-    query.where === undefined
-      ? filter
-      : { kind: 'logical', op: 'AND', operands: [query.where, filter], pos: query.where.pos };
-  return { ...statement, query: { ...query, where } };
 }

@@ -7,6 +7,7 @@ import type { Worker } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { assert } from '../util/assert.js';
 import { RuntimeBusyError } from './errors.js';
+import { releaseLogBuffer } from './releaseLog.js';
 import { claimedScratchCount, releaseScratch, type ScratchLayout } from './scratch.js';
 import type { TaskOutcome, TaskRequest } from './tasks.js';
 import type { WorkerInit } from './worker.js';
@@ -53,6 +54,7 @@ export class KernelPool {
       module: options.module,
       memory: options.memory,
       scratch: options.scratch,
+      releaseLog: releaseLogBuffer(),
     };
     this.piscina = new Piscina<TaskRequest, TaskOutcome>({
       filename: WORKER_PATH,
@@ -98,9 +100,16 @@ export class KernelPool {
    * (RuntimeBusyError) unless every task fits, so a query never runs on half its segments.
    */
   async submitAll(requests: readonly TaskRequest[]): Promise<TaskOutcome[]> {
+    return Promise.all(this.startAll(requests));
+  }
+
+  /**
+   * Admits the batch whole (or throws RuntimeBusyError at once) and starts every task; one
+   * promise per task, so that a caller can wait until all have ended even when one fails.
+   */
+  startAll(requests: readonly TaskRequest[]): Promise<TaskOutcome>[] {
     this.admit(requests.length);
-    return Promise.all(requests.map((request) => this.piscina.run(request)))
-      .catch(translatePoolError);
+    return requests.map((request) => this.piscina.run(request).catch(translatePoolError));
   }
 
   /** Terminates every worker and waits until they have exited; queued tasks are rejected. */

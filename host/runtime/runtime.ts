@@ -32,6 +32,16 @@ import { MemoryViews } from './views.js';
 export const DEFAULT_LOCAL_ROWS_MAX = 16_384;
 
 /**
+ * A query whose immutable segments hold at most this many docs in all runs on the calling
+ * thread (host/query/parallel.ts). A pool task costs far more than a kernel round trip: the
+ * worker parses, plans and compiles the query and results are cloned back. Measured with
+ * bench/parallel (2 cores at load average ~18, so both sides inflated): one worker was 0.1-0.4×
+ * the calling thread's speed at 16,384 docs, 0.7-0.95× at 65,536 and 0.85-1.4× at 262,144; the
+ * threshold sits between the last two. Local work of this size blocks the event loop a few ms.
+ */
+export const DEFAULT_LOCAL_QUERY_DOCS_MAX = 131_072;
+
+/**
  * 4 MiB of scratch per thread: a dense group-by table of 65,536 groups with four 8-byte
  * accumulators (2 MiB) plus a doc-id bitset for a 16M-row segment (2 MiB). 17 threads' worth is
  * under 2% of the 4 GiB wasm32 memory, and untouched pages cost no physical memory.
@@ -55,6 +65,8 @@ export interface KernelRuntimeOptions {
   readonly maxQueuedTasks?: number;
   /** Work of at most this many estimated rows runs locally; default DEFAULT_LOCAL_ROWS_MAX. */
   readonly localRowsMax?: number;
+  /** Queries over at most this many docs stay local; default DEFAULT_LOCAL_QUERY_DOCS_MAX. */
+  readonly localQueryDocsMax?: number;
   /** The compiled kernels; default build/kernels.wasm. Tests and tools may pass another build. */
   readonly module?: WebAssembly.Module;
 }
@@ -70,6 +82,7 @@ interface ResolvedOptions {
   scratchBytes: number;
   maxQueuedTasks: number;
   localRowsMax: number;
+  localQueryDocsMax: number;
   module: WebAssembly.Module;
 }
 
@@ -108,6 +121,11 @@ function resolveOptions(options: KernelRuntimeOptions): ResolvedOptions {
       'localRowsMax',
       0,
     ),
+    localQueryDocsMax: integerAtLeast(
+      options.localQueryDocsMax ?? DEFAULT_LOCAL_QUERY_DOCS_MAX,
+      'localQueryDocsMax',
+      0,
+    ),
     module: options.module ?? kernelsModule(),
   };
 }
@@ -124,6 +142,8 @@ export class KernelRuntime {
     private readonly pool: KernelPool,
     private readonly scratchPtrs: readonly number[],
     readonly localRowsMax: number,
+    /** Queries over at most this many docs of immutable segments stay on the calling thread. */
+    readonly localQueryDocsMax: number,
   ) {}
 
   /** Creates the memory, the allocator, the local instance and the pool; checks every worker. */
@@ -162,6 +182,7 @@ export class KernelRuntime {
       pool,
       [localScratchPtr, workerScratchPtr],
       resolved.localRowsMax,
+      resolved.localQueryDocsMax,
     );
     await runtime.checkWorkers();
     return runtime;
@@ -221,6 +242,22 @@ export class KernelRuntime {
     const requests = argsList.map((args) => taskRequest(operation, args));
     const outcomes = await this.pool.submitAll(requests);
     return outcomes.map((outcome) => decodeOutcome<Result>(outcome));
+  }
+
+  /**
+   * Starts one operation per argument set in the workers, admitted whole or refused at once
+   * (RuntimeBusyError); one promise per task, so that a caller holding shared memory for the
+   * tasks can release it only after every task has ended, a failed one's siblings included.
+   */
+  startAll<Args, Result>(
+    operation: Operation<Args, Result>,
+    argsList: readonly Args[],
+  ): Promise<Result>[] {
+    assert(!this.closed, 'the kernel runtime is open');
+    const requests = argsList.map((args) => taskRequest(operation, args));
+    return this.pool
+      .startAll(requests)
+      .map((outcome) => outcome.then((settled) => decodeOutcome<Result>(settled)));
   }
 
   /** Runs an operation synchronously on the calling thread's instance. */

@@ -6,6 +6,7 @@ import { threadId, workerData } from 'node:worker_threads';
 import { assert } from '../util/assert.js';
 import { instantiateKernels } from './kernelModule.js';
 import './operations.js';
+import type { ReleaseLogInit } from './releaseLog.js';
 import { claimScratch, type ScratchLayout } from './scratch.js';
 import {
   executeOperation,
@@ -19,7 +20,7 @@ import {
 import { MemoryViews } from './views.js';
 
 /** What the pool hands every worker (all of it structured-cloneable). */
-export interface WorkerInit {
+export interface WorkerInit extends ReleaseLogInit {
   readonly module: WebAssembly.Module;
   readonly memory: WebAssembly.Memory;
   readonly scratch: ScratchLayout;

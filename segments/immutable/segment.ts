@@ -4,6 +4,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { SegmentFormatError } from '../../host/errors/errors.js';
 import type { MemoryAllocator } from '../../host/runtime/allocator.js';
+import { publishRelease } from '../../host/runtime/releaseLog.js';
 import { assert } from '../../host/util/assert.js';
 import type { Segment } from '../spi/segment.js';
 import type { SegmentMetadata } from '../spi/metadata.js';
@@ -15,20 +16,49 @@ import {
   SECTION_ALIGN_BYTES,
   SectionKind,
   type SectionEntry,
+  type SectionKindValue,
 } from './format.js';
 import { decodeMetadataJson } from './metadataJson.js';
+import { withBloomFilters } from './bloomFilter.js';
+import { withStarTrees } from './starTreeReader.js';
+
+/** Last segment id handed out; ids are process-unique and never reused (release log keys). */
+let lastSegmentId = 0;
+
+/**
+ * What a worker needs to serve a loaded segment from the shared memory without copying it:
+ * where the validated file image lies, and its section directory packed as numbers (offset,
+ * lengthBytes, kind, column per section) so that the task message stays one typed array.
+ */
+export interface SegmentDescriptor {
+  /** Process-unique; a worker caches the attached segment under it. */
+  readonly id: number;
+  readonly filePath: string;
+  readonly ptr: number;
+  readonly sizeBytes: number;
+  readonly directory: Float64Array;
+  readonly crc: number;
+}
+
+/** Numbers per section in SegmentDescriptor.directory. */
+const DIRECTORY_FIELDS = 4;
 
 export class ImmutableSegment implements Segment {
-  private released = false;
+  /** The table's reference plus one per in-flight query (acquire/release). */
+  private refCount = 1;
+  private cachedDescriptor: SegmentDescriptor | undefined;
 
   constructor(
     readonly filePath: string,
     readonly metadata: SegmentMetadata,
     private readonly columns: ReadonlyMap<string, ImmutableColumnReader>,
-    private readonly allocator: MemoryAllocator,
+    /** The owner of the file image's allocation; undefined for a worker's attached view. */
+    private readonly allocator: MemoryAllocator | undefined,
     /** Where the file image starts in the shared memory, and its size. */
     readonly ptr: number,
     readonly sizeBytes: number,
+    private readonly sections: readonly SectionEntry[] = [],
+    readonly id: number = ++lastSegmentId,
   ) {}
 
   docCount(): number {
@@ -36,7 +66,7 @@ export class ImmutableSegment implements Segment {
   }
 
   column(name: string): ImmutableColumnReader | undefined {
-    assert(!this.released, `segment ${this.metadata.segmentName} is used after release`);
+    assert(this.refCount > 0, `segment ${this.metadata.segmentName} is used after release`);
     return this.columns.get(name);
   }
 
@@ -44,11 +74,83 @@ export class ImmutableSegment implements Segment {
     return [...this.columns.keys()];
   }
 
-  release(): void {
-    assert(!this.released, `segment ${this.metadata.segmentName} is released once`);
-    this.released = true;
-    this.allocator.release(this.ptr);
+  /** False once the last reference is gone (the memory is then free). */
+  get isLive(): boolean {
+    return this.refCount > 0;
   }
+
+  /** One more holder (an in-flight query): the memory stays until every holder released it. */
+  acquire(): this {
+    assert(this.refCount > 0, `segment ${this.metadata.segmentName} is acquired after release`);
+    this.refCount++;
+    return this;
+  }
+
+  /** Drops one reference; the last one gives the memory back and tells the workers. */
+  release(): void {
+    assert(this.refCount > 0, `segment ${this.metadata.segmentName} is released once per hold`);
+    if (--this.refCount > 0 || this.allocator === undefined) return;
+    this.allocator.release(this.ptr);
+    publishRelease(this.id);
+  }
+
+  /** Where a worker finds this segment (see attachImmutableSegment). */
+  descriptor(): SegmentDescriptor {
+    this.cachedDescriptor ??= {
+      id: this.id,
+      filePath: this.filePath,
+      ptr: this.ptr,
+      sizeBytes: this.sizeBytes,
+      directory: packDirectory(this.sections),
+      crc: this.metadata.crc,
+    };
+    return this.cachedDescriptor;
+  }
+}
+
+function packDirectory(sections: readonly SectionEntry[]): Float64Array {
+  const packed = new Float64Array(sections.length * DIRECTORY_FIELDS);
+  sections.forEach((section, i) => {
+    const fields = [section.offset, section.lengthBytes, section.kind, section.column];
+    packed.set(fields, i * DIRECTORY_FIELDS);
+  });
+  return packed;
+}
+
+function unpackDirectory(packed: Float64Array): SectionEntry[] {
+  const entries: SectionEntry[] = [];
+  for (let at = 0; at < packed.length; at += DIRECTORY_FIELDS) {
+    entries.push({
+      offset: packed[at]!,
+      lengthBytes: packed[at + 1]!,
+      kind: packed[at + 2]! as SectionKindValue,
+      column: packed[at + 3]!,
+    });
+  }
+  return entries;
+}
+
+/**
+ * Serves a segment that the main thread loaded (and validated: CRC, bounds) from the shared
+ * memory it already lies in: no copy, no second CRC pass, only the column readers are built.
+ * The result does not own the memory (its release() frees nothing); the main thread's segment
+ * must stay acquired while it is used.
+ */
+export function attachImmutableSegment(
+  descriptor: SegmentDescriptor,
+  memory: WebAssembly.Memory,
+): ImmutableSegment {
+  const { filePath, ptr, sizeBytes, crc, id } = descriptor;
+  assert(ptr + sizeBytes <= memory.buffer.byteLength, `segment ${filePath} lies in the memory`);
+  const file = new Uint8Array(memory.buffer, ptr, sizeBytes);
+  const entries = unpackDirectory(descriptor.directory);
+  const parsed = parseMetadata(file, entries, filePath, crc);
+  const metadata = withBloomFilters(parsed, file, entries, filePath);
+  const readers = buildReaders(file, ptr, entries, metadata, filePath);
+  const segment = new ImmutableSegment(
+    filePath, metadata, readers, undefined, ptr, sizeBytes, entries, id,
+  );
+  return withStarTrees(segment, file, ptr, entries, filePath);
 }
 
 /** Reads the whole file into `target`; a file shorter than its size on open is truncated. */
@@ -109,9 +211,13 @@ export async function loadImmutableSegment(
     const file = new Uint8Array(memory.buffer, ptr, sizeBytes);
     await readInto(handle, filePath, file);
     const entries = decodeContainer(file, filePath);
-    const metadata = parseMetadata(file, entries, filePath, containerCrc(file));
+    const parsed = parseMetadata(file, entries, filePath, containerCrc(file));
+    const metadata = withBloomFilters(parsed, file, entries, filePath);
     const readers = buildReaders(file, ptr, entries, metadata, filePath);
-    return new ImmutableSegment(filePath, metadata, readers, allocator, ptr, sizeBytes);
+    const segment = new ImmutableSegment(
+      filePath, metadata, readers, allocator, ptr, sizeBytes, entries,
+    );
+    return withStarTrees(segment, file, ptr, entries, filePath);
   } catch (error) {
     if (ptr !== undefined) allocator.release(ptr);
     throw error;
