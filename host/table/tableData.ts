@@ -2,7 +2,7 @@
 // files under the table's directory, loaded into the shared kernel memory. Adding a segment
 // whose name exists replaces it atomically (the new file is renamed over the old, the reader
 // swapped in one step), so re-pushing the same batch never doubles the data.
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Schema, TableConfig } from '../config/types.js';
 import type { Segment } from '../../segments/spi/segment.js';
@@ -11,7 +11,8 @@ import { writeImmutableSegment } from '../../segments/immutable/writer.js';
 import type { ImmutableSegmentInput } from '../../segments/spi/builder.js';
 import type { MemoryAllocator } from '../runtime/allocator.js';
 import type { QueryableTable, UnavailableSegment } from '../query/engine.js';
-import { SegmentFormatError } from '../errors/errors.js';
+import { ConfigError, SegmentFormatError } from '../errors/errors.js';
+import { fsyncDirectory } from '../util/files.js';
 
 /** File name ending of an immutable segment (segments/FORMAT.md). */
 export const SEGMENT_FILE_SUFFIX = '.seg';
@@ -90,13 +91,61 @@ export class TableData implements QueryableTable {
     return segment;
   }
 
+  /**
+   * Serves a segment file built elsewhere (an uploaded tar's content). The file is loaded and
+   * checked where it lies, then renamed over any segment of the same name and swapped in, so a
+   * re-upload replaces and never doubles. `sourceFile` must be on the table directory's file
+   * system (rename is atomic only there); it is moved, not copied. `beforeServe` runs after
+   * the checks and before the segment is served (the server commits it to the deep store
+   * there, so nothing is served that a replacement node could not fetch).
+   */
+  async installSegmentFile(
+    sourceFile: string,
+    beforeServe?: (segment: Segment) => Promise<void>,
+  ): Promise<Segment> {
+    const segment = await this.load(sourceFile);
+    try {
+      const { segmentName, tableNameWithType } = segment.metadata;
+      if (rawTableName(tableNameWithType) !== this.config.tableName) {
+        throw new ConfigError(
+          `segment ${segmentName} belongs to table ${tableNameWithType}, not ` +
+            `${this.config.tableNameWithType}; upload it to its own table`,
+        );
+      }
+      await beforeServe?.(segment);
+      await mkdir(this.directory, { recursive: true });
+      await rename(sourceFile, this.segmentFilePath(segmentName));
+      await fsyncDirectory(this.directory);
+      this.install(segmentName, segment);
+      return segment;
+    } catch (error) {
+      segment.release();
+      throw error;
+    }
+  }
+
+  /** Where the segment's file lives (whether or not it exists). */
+  segmentFilePath(segmentName: string): string {
+    return join(this.directory, `${segmentName}${SEGMENT_FILE_SUFFIX}`);
+  }
+
+  /** Size of each served segment's file, by segment name (Pinot's reported size). */
+  async segmentSizesBytes(): Promise<Map<string, number>> {
+    const sizes = new Map<string, number>();
+    for (const name of this.segmentNames()) {
+      const info = await stat(this.segmentFilePath(name)).catch(() => undefined);
+      sizes.set(name, info?.size ?? 0);
+    }
+    return sizes;
+  }
+
   async deleteSegment(segmentName: string): Promise<boolean> {
     const segment = this.loaded.get(segmentName);
     if (segment === undefined) return false;
     this.loaded.delete(segmentName);
     this.segmentList = [...this.loaded.values()];
     segment.release();
-    await rm(join(this.directory, `${segmentName}${SEGMENT_FILE_SUFFIX}`), { force: true });
+    await rm(this.segmentFilePath(segmentName), { force: true });
     return true;
   }
 
@@ -128,4 +177,9 @@ export class TableData implements QueryableTable {
     this.segmentList = [...this.loaded.values()];
     previous?.release();
   }
+}
+
+/** `airlineStats_OFFLINE` → `airlineStats`; a name without a type suffix is already raw. */
+function rawTableName(nameWithType: string): string {
+  return nameWithType.replace(/_(OFFLINE|REALTIME)$/, '');
 }
