@@ -2,7 +2,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'build/**', 'node_modules/**', 'kernels/assembly/**', 'eslint.config.js', 'tools/**', 'host/server/console/**'] },
+  { ignores: ['dist/**', 'build/**', 'node_modules/**', 'kernels/assembly/**', 'eslint.config.js', 'tools/**', 'host/server/console/**', '.cache/**'] },
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
