@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Row, ScalarValue, Schema, TableConfig } from './config/types.js';
 import { timeFieldOf, createSegmentNameGenerator } from '../segments/writer/names.js';
 import { Catalog, NotFoundError } from './catalog/catalog.js';
+import { parseTableConfig } from './config/tableConfig.js';
 import { ConfigError, DataError } from './errors/errors.js';
 import { RowPreparer } from './ingest/prepare.js';
 import { formatFromPath, isRecordFormat, readerFor } from './ingest/readers/index.js';
@@ -16,12 +17,20 @@ import type { BrokerResponse } from './query/response.js';
 import { KernelRuntime, type KernelRuntimeOptions } from './runtime/runtime.js';
 import { TableData } from './table/tableData.js';
 import { compareValues } from './expr/values.js';
+import type { DeepStore } from './deepstore/deepStore.js';
+import { RealtimeTable, type ConsumingSegmentsInfo } from './realtime/realtimeTable.js';
+import { defaultStreamFactory } from './realtime/streams.js';
+import type { StreamFactory } from './realtime/stream.js';
+import type { RealtimeStreamConfig } from './realtime/streamConfig.js';
+import { computeTimeBoundary, boundaryFilter } from './realtime/timeBoundary.js';
 
 /**
  * Rows per segment built from files. One segment per file, as Pinot's ingestFromFile does, up
  * to this bound: past it a file splits, so that one segment stays well inside wasm32 memory.
  */
 export const DEFAULT_MAX_ROWS_PER_SEGMENT = 5_000_000;
+/** A REALTIME table's state file under `<dataDir>/realtime/<table>/` (realtime/FORMAT.md). */
+const REALTIME_STATE_FILE = 'state.json';
 
 export interface CuveeOptions {
   /** Where schemas, tables and segments live; omitted: in memory (a temporary directory). */
@@ -31,12 +40,20 @@ export interface CuveeOptions {
   /** Where warnings about configs go (unknown keys and the like); default: console.warn. */
   readonly onWarning?: (message: string) => void;
   readonly maxRowsPerSegment?: number;
+  /** Where committed real-time segments' tars go (Pinot's deep store); default: none. */
+  readonly deepStore?: DeepStore;
+  /** The stream client of a REALTIME table's stream config; default: kafka and inprocess. */
+  readonly streamFactory?: (config: RealtimeStreamConfig) => StreamFactory;
+  /** Real-time ingestion messages (skipped records, failed fetches); default: console.warn. */
+  readonly onIngestionLog?: (message: string) => void;
 }
 
 export interface IngestOptions {
   /** The input format; default: from the file extension. */
   readonly format?: RecordFormat;
   readonly readerOptions?: ReaderOptions;
+  /** Called as records are read (the CLI's progress bar), with the count so far. */
+  readonly onProgress?: (rowsRead: number) => void;
 }
 
 export interface IngestResult {
@@ -48,19 +65,24 @@ export interface IngestResult {
 
 export class Cuvee {
   private readonly tableData = new Map<string, TableData>();
+  private readonly realtimeTables = new Map<string, RealtimeTable>();
+  /** Real-time tables the engine resolved during the running (synchronous) query. */
+  private resolvedRealtime: RealtimeTable[] = [];
   readonly engine: QueryEngine;
   private closed = false;
 
   private constructor(
     readonly catalog: Catalog,
     readonly runtime: KernelRuntime,
-    private readonly dataDir: string,
+    private readonly dataDirectory: string,
     private readonly temporary: boolean,
     private readonly options: CuveeOptions,
   ) {
     this.engine = new QueryEngine(
       { resolve: (name) => this.resolveTables(name) },
       { kernels: runtime.local, allocator: runtime.allocator },
+      'cuvee-broker',
+      runtime,
     );
   }
 
@@ -73,7 +95,7 @@ export class Cuvee {
     const cuvee = new Cuvee(catalog, runtime, dataDir, temporary, options);
     try {
       for (const name of catalog.tableNamesWithType())
-        await cuvee.openTableData(catalog.table(name)!);
+        await cuvee.openTableData(catalog.table(name)!, 'warn');
     } catch (error) {
       await cuvee.close();
       throw error;
@@ -86,18 +108,21 @@ export class Cuvee {
   }
 
   async createTable(json: unknown, options: { override?: boolean } = {}): Promise<TableConfig> {
+    const parsed = parseTableConfig(json, () => {});
+    if (parsed.tableType === 'REALTIME') {
+      await RealtimeTable.validate(parsed, this.options.streamFactory ?? defaultStreamFactory);
+    }
     const table = await this.catalog.putTable(json, { override: options.override ?? false });
-    this.tableData.get(table.tableNameWithType)?.release();
+    await this.closeTableData(table.tableNameWithType);
     await this.openTableData(table);
     return table;
   }
 
   async deleteTable(nameWithType: string): Promise<void> {
-    const data = this.tableData.get(nameWithType);
     await this.catalog.deleteTable(nameWithType);
-    data?.release();
-    this.tableData.delete(nameWithType);
+    await this.closeTableData(nameWithType);
     await rm(this.segmentDirectory(nameWithType), { recursive: true, force: true });
+    await rm(this.realtimeDirectory(nameWithType), { recursive: true, force: true });
   }
 
   async deleteSchema(name: string): Promise<void> {
@@ -161,17 +186,64 @@ export class Cuvee {
   }
 
   /** Runs a SQL query; errors come back in the response's `exceptions`, as Pinot's do. */
-  query(sql: string, options: QueryRequestOptions = {}): Promise<BrokerResponse> {
-    return Promise.resolve(this.engine.query(sql, options));
+  async query(sql: string, options: QueryRequestOptions = {}): Promise<BrokerResponse> {
+    this.resolvedRealtime = [];
+    // The engine resolves tables and takes their segments before its first await: read the
+    // consuming counts now, before another query overwrites them.
+    const pending = this.engine.query(sql, options);
+    let consumingCount = 0;
+    let minFreshnessMs = Number.POSITIVE_INFINITY;
+    for (const table of this.resolvedRealtime) {
+      consumingCount += table.lastQueriedConsumingCount;
+      minFreshnessMs = Math.min(minFreshnessMs, table.lastQueriedMinFreshnessMs);
+    }
+    this.resolvedRealtime = [];
+    const response = await pending;
+    response.numConsumingSegmentsQueried += consumingCount;
+    // Pinot reports the oldest consuming segment's freshness, and 0 with none queried.
+    if (Number.isFinite(minFreshnessMs) && response.numConsumingSegmentsQueried > 0) {
+      response.minConsumingFreshnessTimeMs = minFreshnessMs;
+    }
+    return response;
+  }
+
+  /** The data directory (for a temporary instance, the directory it made). */
+  get dataDir(): string {
+    return this.dataDirectory;
+  }
+
+  /** Stops consuming a REALTIME table and commits what it consumed (Pinot's pause). */
+  async pauseConsumption(tableNameWithType: string): Promise<void> {
+    await this.realtime(tableNameWithType).pause();
+  }
+
+  async resumeConsumption(tableNameWithType: string): Promise<void> {
+    await this.realtime(tableNameWithType).resume();
+  }
+
+  /** Commits every consuming segment of the table that has rows; returns their names. */
+  forceCommit(tableNameWithType: string): Promise<string[]> {
+    return this.realtime(tableNameWithType).forceCommit();
+  }
+
+  /** Pinot's consumingSegmentsInfo: offsets, lag and freshness per partition. */
+  consumingSegmentsInfo(tableNameWithType: string): Promise<ConsumingSegmentsInfo> {
+    return this.realtime(tableNameWithType).consumingSegmentsInfo();
+  }
+
+  /** The REALTIME table of a name with type (or a raw name that has one). */
+  realtime(name: string): RealtimeTable {
+    const table = this.realtimeTables.get(name) ?? this.realtimeTables.get(`${name}_REALTIME`);
+    if (table === undefined) throw new NotFoundError(`REALTIME table ${name}`);
+    return table;
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const data of this.tableData.values()) data.release();
-    this.tableData.clear();
+    for (const name of [...this.tableData.keys()]) await this.closeTableData(name);
     await this.runtime.close();
-    if (this.temporary) await rm(this.dataDir, { recursive: true, force: true });
+    if (this.temporary) await rm(this.dataDirectory, { recursive: true, force: true });
   }
 
   private async readFile(
@@ -191,6 +263,7 @@ export class Cuvee {
     let recordNumber = 0;
     for await (const raw of readerFor(format).open(file, options.readerOptions)) {
       recordNumber++;
+      options.onProgress?.(recordNumber);
       let row: Row | null;
       try {
         row = preparer.prepare(raw);
@@ -207,7 +280,14 @@ export class Cuvee {
     return { rows, filtered };
   }
 
-  private async openTableData(table: TableConfig): Promise<void> {
+  /**
+   * `onStreamFailure`: at open, a REALTIME table whose stream cannot be reached still serves
+   * its committed segments (a warning says it is not consuming); at createTable it throws.
+   */
+  private async openTableData(
+    table: TableConfig,
+    onStreamFailure: 'throw' | 'warn' = 'throw',
+  ): Promise<void> {
     const schema = this.catalog.schemaOf(table);
     const data = new TableData(table, schema, this.segmentDirectory(table.tableNameWithType), {
       allocator: this.runtime.allocator,
@@ -215,16 +295,69 @@ export class Cuvee {
     });
     await data.loadAll();
     this.tableData.set(table.tableNameWithType, data);
+    if (table.tableType !== 'REALTIME') return;
+    const warn = (message: string) => console.warn(`cuvee: ${message}`);
+    const realtime = new RealtimeTable(data, {
+      stateFile: join(this.realtimeDirectory(table.tableNameWithType), REALTIME_STATE_FILE),
+      deepStore: this.options.deepStore,
+      streamFactory: this.options.streamFactory ?? defaultStreamFactory,
+      log: this.options.onIngestionLog ?? warn,
+    });
+    this.realtimeTables.set(table.tableNameWithType, realtime);
+    try {
+      await realtime.start();
+    } catch (error) {
+      if (onStreamFailure === 'throw') throw error;
+      const message = error instanceof Error ? error.message : String(error);
+      (this.options.onWarning ?? warn)(`${table.tableNameWithType} serves its committed ` +
+        `segments but is not consuming: ${message}; fix the stream and reopen`);
+    }
+  }
+
+  /** Stops a table's consumers (pending commits finish) and gives its memory back. */
+  private async closeTableData(tableNameWithType: string): Promise<void> {
+    const realtime = this.realtimeTables.get(tableNameWithType);
+    this.realtimeTables.delete(tableNameWithType);
+    await realtime?.stop();
+    this.tableData.get(tableNameWithType)?.release();
+    this.tableData.delete(tableNameWithType);
   }
 
   private segmentDirectory(tableNameWithType: string): string {
-    return join(this.dataDir, 'segments', tableNameWithType);
+    return join(this.dataDirectory, 'segments', tableNameWithType);
   }
 
+  private realtimeDirectory(tableNameWithType: string): string {
+    return join(this.dataDirectory, 'realtime', tableNameWithType);
+  }
+
+  private queryable(tableNameWithType: string): QueryableTable {
+    const realtime = this.realtimeTables.get(tableNameWithType);
+    if (realtime !== undefined) this.resolvedRealtime.push(realtime);
+    return realtime ?? this.tableData.get(tableNameWithType)!;
+  }
+
+  /**
+   * A name with type is that table; a raw name is its one table, or both parts of a hybrid
+   * table split at Pinot's time boundary (offline up to it, real-time after it).
+   */
   private resolveTables(name: string): QueryableTable[] {
-    const exact = this.tableData.get(name);
-    if (exact !== undefined) return [exact];
-    return this.catalog.tablesOf(name).map((table) => this.tableData.get(table.tableNameWithType)!);
+    if (this.tableData.has(name)) return [this.queryable(name)];
+    const names = this.catalog.tablesOf(name).map((table) => table.tableNameWithType);
+    const tables = names.map((tableName) => this.queryable(tableName));
+    if (tables.length !== 2) return tables;
+    const offline = tables.find((table) => table.config.tableType === 'OFFLINE')!;
+    const realtime = tables.find((table) => table.config.tableType === 'REALTIME')!;
+    const boundary = computeTimeBoundary(offline, offline.segments());
+    if (boundary === undefined) return [realtime];
+    return [
+      { config: offline.config, schema: offline.schema, segments: () => offline.segments(),
+        unavailableSegments: () => offline.unavailableSegments?.() ?? [],
+        queryFilter: boundaryFilter(boundary, 'OFFLINE') },
+      { config: realtime.config, schema: realtime.schema, segments: () => realtime.segments(),
+        unavailableSegments: () => realtime.unavailableSegments?.() ?? [],
+        queryFilter: boundaryFilter(boundary, 'REALTIME') },
+    ];
   }
 }
 

@@ -21,4 +21,16 @@ export {
 } from './errors/errors.js';
 export type { DataType, FieldSpec, Row, Schema, TableConfig, Value } from './config/types.js';
 export { KernelRuntime } from './runtime/runtime.js';
+export { InProcessBroker } from './realtime/inProcessStream.js';
+export type {
+  MessageBatch,
+  PartitionConsumer,
+  StreamConsumer,
+  StreamFactory,
+  StreamMessage,
+  StreamProducer,
+} from './realtime/stream.js';
+export type { RealtimeStreamConfig } from './realtime/streamConfig.js';
+export type { ConsumingSegmentsInfo, ConsumingSegmentInfo } from './realtime/realtimeTable.js';
+export type { DeepStore } from './deepstore/deepStore.js';
 export type { KernelRuntimeOptions } from './runtime/runtime.js';
