@@ -1,0 +1,32 @@
+// Cuvée through its library API, the way an application embeds it.
+import type { Row } from '../../host/config/types.js';
+import { Cuvee } from '../../host/cuvee.js';
+
+/** A Cuvée answer that carried exceptions: the benchmark counts the query as failed. */
+export class BenchQueryError extends Error {}
+
+export async function openCuvee(dataDir: string, workerCount: number): Promise<Cuvee> {
+  return Cuvee.open({ dataDir, runtime: { workerCount }, onWarning: () => undefined });
+}
+
+export async function addChunk(cuvee: Cuvee, tableName: string, rows: readonly Row[]) {
+  await cuvee.addRows(cuvee.table(tableName), rows);
+}
+
+/** Runs a query; returns its rows, or throws with the engine's first exception. */
+export async function cuveeRows(cuvee: Cuvee, sql: string): Promise<unknown[][]> {
+  const response = await cuvee.query(sql);
+  const exception = response.exceptions[0];
+  if (exception !== undefined) {
+    throw new BenchQueryError(`${exception.errorCode}: ${exception.message}`);
+  }
+  return response.resultTable?.rows ?? [];
+}
+
+/** Bytes on disk of a table's sealed segments. */
+export async function segmentBytes(cuvee: Cuvee, tableName: string): Promise<number> {
+  const sizes = await cuvee.table(tableName).segmentSizesBytes();
+  let total = 0;
+  for (const size of sizes.values()) total += size;
+  return total;
+}
