@@ -22,6 +22,7 @@ import {
   type KernelContext,
   type NumericColumn,
 } from '../../host/query/kernelPaths.js';
+import { IdSet } from '../../host/query/idSet.js';
 import { loadImmutableSegment, writeImmutableSegment } from '../../segments/immutable/index.js';
 import type { ColumnarInput, DictionaryEncodedColumn } from '../../segments/spi/builder.js';
 import type { ColumnReader } from '../../segments/spi/columnReader.js';
@@ -184,7 +185,14 @@ async function main(): Promise<void> {
     const inSet = Uint32Array.of(3, 17, 29, 42, 64, 77, 90);
     const range = Uint32Array.from({ length: 10 }, (_, i) => 20 + i);
     const scan = (ids: Uint32Array, candidates: DocSelection) => () =>
-      scanDictIds(context, small.forwardIndexLocator, ids, SMALL_CARDINALITY, rowCount, candidates);
+      scanDictIds(
+        context,
+        small.forwardIndexLocator,
+        IdSet.of(ids),
+        SMALL_CARDINALITY,
+        rowCount,
+        candidates,
+      );
     console.log(`${rowCount} rows; best of ${RUNS} runs`);
     report('filter small = 42 (all docs)', rowCount, scan(Uint32Array.of(42), all), () =>
       rowFilter(small, Uint32Array.of(42), all),
@@ -208,7 +216,14 @@ async function main(): Promise<void> {
       'COUNT(*) WHERE small BETWEEN ids 20..29',
       rowCount,
       () =>
-        countDictIds(context, small.forwardIndexLocator, range, SMALL_CARDINALITY, rowCount, all),
+        countDictIds(
+          context,
+          small.forwardIndexLocator,
+          IdSet.of(range),
+          SMALL_CARDINALITY,
+          rowCount,
+          all,
+        ),
       () => rowFilter(small, range, all).length,
     );
     for (const name of ['d_DOUBLE', 'r_DOUBLE', 'r_INT']) {

@@ -24,6 +24,7 @@ import {
   type DocSelection,
 } from './docSelection.js';
 import type { ColumnPredicate, FilterNode } from './filterPlan.js';
+import { IdSet } from './idSet.js';
 import { nullDocs, RowReader } from './rowReader.js';
 import { scanDictIds, type KernelContext } from './kernelPaths.js';
 
@@ -130,32 +131,71 @@ function columnLeaf(
     : matched;
 }
 
-/** Dictionary ids whose value satisfies the predicate, ascending. */
-function matchingIds(dictionary: Dictionary, predicate: ColumnPredicate): Uint32Array {
+/**
+ * At most how many docs of the segment the filter can match, judged from sorted columns alone
+ * (a dictionary lookup each): `vieweeId = 42` on a sorted vieweeId is its doc run, anything the
+ * sorted index cannot bound counts every doc. Cheap enough to decide where a query runs.
+ */
+export function sortedDocsBound(filter: FilterNode | undefined, segment: Segment): number {
+  const docCount = segment.docCount();
+  if (filter === undefined) return docCount;
+  switch (filter.kind) {
+    case 'and':
+      return filter.children.reduce(
+        (bound, child) => Math.min(bound, sortedDocsBound(child, segment)),
+        docCount,
+      );
+    case 'or': {
+      const sum = filter.children.reduce(
+        (total, child) => total + sortedDocsBound(child, segment),
+        0,
+      );
+      return Math.min(docCount, sum);
+    }
+    case 'constant':
+      return filter.value ? docCount : 0;
+    case 'column':
+      return filter.negated ? docCount : sortedLeafBound(filter, segment, docCount);
+    default:
+      return docCount;
+  }
+}
+
+function sortedLeafBound(
+  leaf: FilterNode & { kind: 'column' },
+  segment: Segment,
+  docCount: number,
+): number {
+  const reader = segment.column(leaf.field.name);
+  const dictionary = reader?.dictionary;
+  if (reader === undefined || dictionary === undefined) return docCount;
+  if (!reader.metadata.isSorted || !reader.singleValue) return docCount;
+  const ids = matchingIds(dictionary, leaf.predicate);
+  if (ids.size === 0) return 0;
+  if (!ids.contiguous) return docCount;
+  const range = reader.sortedIdRange({ startId: ids.first, endId: ids.last + 1 });
+  return range === undefined ? docCount : Math.min(range.endDoc, docCount) - range.startDoc;
+}
+
+/** Dictionary ids whose value satisfies the predicate. */
+function matchingIds(dictionary: Dictionary, predicate: ColumnPredicate): IdSet {
   switch (predicate.op) {
     case 'in':
-      return dictionary.idsOf(predicate.values as ScalarValue[]);
-    case 'range':
-      return dictionary.idsInRange(predicate.range);
+      return IdSet.of(dictionary.idsOf(predicate.values as ScalarValue[]));
+    case 'range': {
+      const run = dictionary.idRange(predicate.range);
+      return run === undefined
+        ? IdSet.of(dictionary.idsInRange(predicate.range))
+        : IdSet.range(run.startId, run.endId);
+    }
     case 'regex': {
       const ids: number[] = [];
       for (let id = 0; id < dictionary.cardinality; id++) {
         if (predicate.regex.test(dictionary.get(id) as string)) ids.push(id);
       }
-      return Uint32Array.from(ids);
+      return IdSet.of(Uint32Array.from(ids));
     }
   }
-}
-
-function complementIds(ids: Uint32Array, cardinality: number): Uint32Array {
-  const out = new Uint32Array(cardinality - ids.length);
-  let j = 0;
-  let n = 0;
-  for (let id = 0; id < cardinality; id++) {
-    if (j < ids.length && ids[j] === id) j++;
-    else out[n++] = id;
-  }
-  return out;
 }
 
 function dictionaryLeaf(
@@ -168,11 +208,11 @@ function dictionaryLeaf(
   let ids = matchingIds(dictionary, node.predicate);
   // SV: NOT p is "the other ids". MV: NOT p is "no element matches", decided per doc below.
   const negateDocs = node.negated && !reader.singleValue;
-  if (node.negated && reader.singleValue) ids = complementIds(ids, dictionary.cardinality);
+  if (node.negated && reader.singleValue) ids = ids.complement(dictionary.cardinality);
   let docs: DocSelection;
-  if (ids.length === 0) {
+  if (ids.size === 0) {
     docs = noDocs();
-  } else if (ids.length === dictionary.cardinality) {
+  } else if (ids.size === dictionary.cardinality) {
     docs = allDocs(context.docCount);
   } else {
     docs = docsOfIds(reader, ids, context, negateDocs ? allDocs(context.docCount) : candidates);
@@ -183,16 +223,14 @@ function dictionaryLeaf(
 
 function docsOfIds(
   reader: ColumnReader,
-  ids: Uint32Array,
+  ids: IdSet,
   context: FilterContext,
   candidates: DocSelection,
 ): DocSelection {
   const name = reader.name;
   if (reader.metadata.isSorted && reader.singleValue) {
-    const first = ids[0]!;
-    const last = ids[ids.length - 1]!;
-    if (last - first + 1 === ids.length) {
-      const range = reader.sortedIdRange({ startId: first, endId: last + 1 });
+    if (ids.contiguous) {
+      const range = reader.sortedIdRange({ startId: ids.first, endId: ids.last + 1 });
       if (range !== undefined) {
         context.accessPaths.push(`${name}: sorted index`);
         return docIds(rangeIds(range.startDoc, Math.min(range.endDoc, context.docCount)));
@@ -203,7 +241,7 @@ function docsOfIds(
   const cardinality = reader.dictionary!.cardinality;
   if (
     inverted !== undefined &&
-    ids.length <= Math.max(1, cardinality * INVERTED_INDEX_MAX_ID_SHARE)
+    ids.size <= Math.max(1, cardinality * INVERTED_INDEX_MAX_ID_SHARE)
   ) {
     context.accessPaths.push(`${name}: inverted index`);
     let docs = noDocs();
@@ -234,7 +272,7 @@ function docsOfIds(
 
 function scanIds(
   reader: ColumnReader,
-  ids: Uint32Array,
+  ids: IdSet,
   context: FilterContext,
   candidates: DocSelection,
 ): DocSelection {

@@ -5,6 +5,7 @@ import type { FieldSpec } from '../config/types.js';
 import type { ValueRange } from '../../segments/spi/dictionary.js';
 import type { ComparisonOp, Expr, LiteralExpr } from '../sql/ast.js';
 import { compileRowExpression } from '../expr/compile.js';
+import { someExpr } from '../sql/visit.js';
 import type { ExprValue } from '../expr/types.js';
 import { likeToRegex } from '../expr/functions/logical.js';
 import { toStr } from '../expr/values.js';
@@ -42,7 +43,9 @@ const FLIPPED: Record<ComparisonOp, ComparisonOp> = {
 /** The constant value of an expression without columns, or undefined when it reads columns. */
 function constantOf(expr: Expr): ExprValue | undefined {
   if (expr.kind === 'literal') return (expr as LiteralExpr).value as ExprValue;
-  if (expr.kind === 'identifier') return undefined;
+  // Reading a column makes it not constant; deciding that up front spares the compiler's
+  // unknown-column exception (a stack trace per predicate per query).
+  if (someExpr(expr, (node) => node.kind === 'identifier')) return undefined;
   try {
     const compiled = compileRowExpression(expr, () => undefined);
     return compiled.constant ? compiled.evaluate({}) : undefined;

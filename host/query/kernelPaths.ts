@@ -10,6 +10,7 @@ import { AGG_STATE_F64_BYTES, AggStateOffset } from '../runtime/exports/aggregat
 import { ScanOutputMode, type ScanOutputModeValue } from '../runtime/exports/scan.js';
 import type { KernelInstance } from '../runtime/kernelModule.js';
 import { checkStatus } from '../runtime/status.js';
+import type { IdSet } from './idSet.js';
 import { assert } from '../util/assert.js';
 import type { AccumulatorState } from './aggregations.js';
 import { docIds, noDocs, selectionSize, type DocSelection } from './docSelection.js';
@@ -70,24 +71,19 @@ interface IdPredicate {
 function idPredicate(
   temps: KernelTemporaries,
   kernels: KernelInstance,
-  matchingIds: Uint32Array,
+  matchingIds: IdSet,
   cardinality: number,
 ): IdPredicate {
-  const loId = matchingIds[0]!;
-  const hiId = matchingIds[matchingIds.length - 1]!;
+  const loId = matchingIds.first;
+  const hiId = matchingIds.last;
   assert(hiId < cardinality, `matching id ${hiId} is below the cardinality ${cardinality}`);
-  if (matchingIds.length === 1) return { kind: 'eq', loId, hiId, setPtr: 0, cardinality };
-  if (hiId - loId + 1 === matchingIds.length) {
-    return { kind: 'range', loId, hiId, setPtr: 0, cardinality };
-  }
+  if (matchingIds.size === 1) return { kind: 'eq', loId, hiId, setPtr: 0, cardinality };
+  if (matchingIds.contiguous) return { kind: 'range', loId, hiId, setPtr: 0, cardinality };
   const wordCount = Math.ceil(cardinality / BITS_PER_WORD);
   const setPtr = temps.allocate(wordCount * U32_BYTES);
   const words = new Uint32Array(kernels.memory.buffer, setPtr, wordCount);
   words.fill(0);
-  for (let i = 0; i < matchingIds.length; i++) {
-    const id = matchingIds[i]!;
-    words[id >>> 5] = words[id >>> 5]! | (1 << (id & 31));
-  }
+  for (const id of matchingIds) words[id >>> 5] = words[id >>> 5]! | (1 << (id & 31));
   return { kind: 'set', loId, hiId, setPtr, cardinality };
 }
 
@@ -255,14 +251,14 @@ function checkScanArguments(
 export function scanDictIds(
   context: KernelContext,
   locator: ForwardIndexLocator | undefined,
-  matchingIds: Uint32Array,
+  matchingIds: IdSet,
   cardinality: number,
   docCount: number,
   candidates: DocSelection,
 ): DocSelection | undefined {
   if (!isPackedIds(locator)) return undefined;
   checkScanArguments(locator, docCount, candidates);
-  if (matchingIds.length === 0 || selectionSize(candidates) === 0) return noDocs();
+  if (matchingIds.size === 0 || selectionSize(candidates) === 0) return noDocs();
   const temps = new KernelTemporaries(context.allocator);
   try {
     const predicate = idPredicate(temps, context.kernels, matchingIds, cardinality);
@@ -285,7 +281,7 @@ export function scanDictIds(
 export function countDictIds(
   context: KernelContext,
   locator: ForwardIndexLocator | undefined,
-  matchingIds: Uint32Array,
+  matchingIds: IdSet,
   cardinality: number,
   docCount: number,
   candidates: DocSelection,
@@ -296,7 +292,7 @@ export function countDictIds(
     return docs === undefined ? undefined : selectionSize(docs);
   }
   checkScanArguments(locator, docCount, candidates);
-  if (matchingIds.length === 0 || docCount === 0) return 0;
+  if (matchingIds.size === 0 || docCount === 0) return 0;
   const temps = new KernelTemporaries(context.allocator);
   try {
     const predicate = idPredicate(temps, context.kernels, matchingIds, cardinality);

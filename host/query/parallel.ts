@@ -27,6 +27,7 @@ import type { KernelRuntime } from '../runtime/runtime.js';
 import { compileQuery, type CompiledQuery } from './compiledQuery.js';
 import type { KernelContext } from './kernelMemory.js';
 import { parseQueryOptions } from './options.js';
+import { sortedDocsBound } from './filterExec.js';
 import { planQuery } from './plan.js';
 import { applyTimestampIndex } from './timestampIndex.js';
 import { cannotMatch } from './prune.js';
@@ -271,7 +272,7 @@ export async function executeParts(
   const held = holdImmutable(slots);
   let tasksEnded: Promise<unknown> = Promise.resolve();
   try {
-    const pooled = poolCandidates(targets.runtime, slots);
+    const pooled = poolCandidates(targets.runtime, request.parts, slots);
     const dispatch =
       pooled.length === 0 ? undefined : startBatches(targets.runtime!, request, pooled);
     if (dispatch !== undefined) tasksEnded = dispatch.ended;
@@ -315,16 +316,25 @@ function holdImmutable(slots: readonly Slot[]): ImmutableSegment[] {
 }
 
 /**
- * The slots that go to the pool: immutable segments, when there is a pool and they hold more
- * docs in total than the runtime's localQueryDocsMax (below it, a task's round trip plus the
- * worker's parse/plan/compile costs more than the work; see DEFAULT_LOCAL_QUERY_DOCS_MAX).
+ * The slots that go to the pool: immutable segments, when there is a pool and the docs they
+ * may match exceed the runtime's localQueryDocsMax (below it, a task's round trip plus the
+ * worker's parse/plan/compile costs more than the work; see DEFAULT_LOCAL_QUERY_DOCS_MAX). A
+ * sorted-column predicate bounds those docs: a user-facing lookup (`vieweeId = ?`) on 10M
+ * docs touches a few hundred and stays on the calling thread.
  */
-function poolCandidates(runtime: KernelRuntime | undefined, slots: readonly Slot[]): Slot[] {
+function poolCandidates(
+  runtime: KernelRuntime | undefined,
+  parts: readonly QueryPart[],
+  slots: readonly Slot[],
+): Slot[] {
   if (runtime === undefined) return [];
   const candidates = slots.filter((slot) => slot.segment instanceof ImmutableSegment);
   let docCount = 0;
-  for (const slot of candidates) docCount += slot.segment.docCount();
-  return docCount > runtime.localQueryDocsMax ? candidates : [];
+  for (const slot of candidates) {
+    docCount += sortedDocsBound(parts[slot.part]!.compiled.plan.filter, slot.segment);
+    if (docCount > runtime.localQueryDocsMax) return candidates;
+  }
+  return [];
 }
 
 interface Dispatch {

@@ -27,6 +27,7 @@ import {
   type KernelContext,
   type NumericColumn,
 } from '../../host/query/kernelPaths.js';
+import { IdSet } from '../../host/query/idSet.js';
 import {
   loadImmutableSegment,
   writeImmutableSegment,
@@ -212,7 +213,7 @@ test('scanDictIds and countDictIds select the docs whose id matches', async () =
       const args = [
         context,
         column.forwardIndexLocator,
-        ids,
+        IdSet.of(ids),
         cardinality,
         docCount,
         candidates,
@@ -229,7 +230,7 @@ test('the fast paths refuse what they cannot read', async () => {
   await forEachSegment((random, segment, context) => {
     const docCount = segment.docCount();
     const mv = reader(segment, 'mv_INT');
-    const ids = Uint32Array.of(0);
+    const ids = IdSet.of(Uint32Array.of(0));
     assert.equal(
       scanDictIds(context, mv.forwardIndexLocator, ids, 1, docCount, allDocs(docCount)),
       undefined,
