@@ -3,13 +3,12 @@
 // kernels/reference/scan.ts. Every scan works one 32-doc bitset word at a time: it decides all
 // 32 docs of the word with SIMD, then keeps only the bits of docs inside [startDoc, endDoc).
 import { STATUS_BAD_ARGUMENT } from './status';
+import { rangeIdsLane32Fixed } from './scanLanes';
+import {
+  ALL_DOCS, bitmask16x2, bitmask32x4, emitWord, keepMask, laneConstant, LANE_SHIFTED,
+  LANE_SHUFFLE, LANE_VALUE_MASK, maxIdOf, OUTPUT_BITSET, OUTPUT_COUNT, OUTPUT_SELECTION,
+} from './scanSupport';
 
-/** Output mode: u32 bitset words, bit d % 32 of word d >> 5 is doc d (BITPACK.md). */
-const OUTPUT_BITSET: i32 = 0;
-/** Output mode: ascending u32 doc ids of the matches. */
-const OUTPUT_SELECTION: i32 = 1;
-/** Output mode: only the number of matches. */
-const OUTPUT_COUNT: i32 = 2;
 /** Raw-range flag: the lower bound is exclusive (v > lo). */
 const RANGE_LO_EXCLUSIVE: u32 = 1;
 /** Raw-range flag: the upper bound is exclusive (v < hi). */
@@ -24,48 +23,8 @@ const MAX_BIT_WIDTH: u32 = 32;
 const LANE16_MAX_WIDTH: u32 = 9;
 /** Widths decoded in 32-bit lanes: a value at bit offset <= 7 must fit 32 bits. */
 const LANE32_MAX_WIDTH: u32 = 25;
-/** All 32 docs of a bitset word. */
-const ALL_DOCS: u32 = 0xffffffff;
-
 // ---------------------------------------------------------------------------------------------
 // Emitting one word of matches
-
-/** Writes the matches `bits` of word `wordIndex` restricted to `keep`; returns the new count. */
-// @ts-ignore: decorator
-@inline function emitWord(
-  output: i32,
-  outPtr: usize,
-  wordIndex: u32,
-  bits: u32,
-  keep: u32,
-  count: u32,
-): u32 {
-  const kept = bits & keep;
-  if (output == OUTPUT_BITSET) {
-    const wordPtr = outPtr + (<usize>wordIndex << 2);
-    // Straddling words keep the bits of docs outside the range (BITPACK.md, "Scan outputs").
-    store<u32>(wordPtr, keep == ALL_DOCS ? bits : (load<u32>(wordPtr) & ~keep) | kept);
-  } else if (output == OUTPUT_SELECTION) {
-    let remaining = kept;
-    let dst = outPtr + (<usize>count << 2);
-    const firstDoc = wordIndex << 5;
-    while (remaining != 0) {
-      store<u32>(dst, firstDoc + ctz(remaining));
-      dst += 4;
-      remaining &= remaining - 1;
-    }
-  }
-  return count + popcnt(kept);
-}
-
-/** The docs of word `wordIndex` inside [startDoc, endDoc). */
-// @ts-ignore: decorator
-@inline function keepMask(wordIndex: u32, startDoc: u32, endDoc: u32): u32 {
-  const firstDoc = wordIndex << 5;
-  const fromStart = startDoc > firstDoc ? ALL_DOCS << (startDoc - firstDoc) : ALL_DOCS;
-  const untilEnd = endDoc - firstDoc < 32 ? ~(ALL_DOCS << (endDoc - firstDoc)) : ALL_DOCS;
-  return fromStart & untilEnd;
-}
 
 // @ts-ignore: decorator
 @inline function isValidOutput(output: i32): bool {
@@ -74,27 +33,6 @@ const ALL_DOCS: u32 = 0xffffffff;
 
 // ---------------------------------------------------------------------------------------------
 // Lane constants for odd widths (BITPACK.md, "SIMD decoding")
-
-/** What a lane-constant vector holds per lane. */
-const LANE_SHUFFLE: i32 = 0;
-/** Lane constant: the width's value mask at the lane's bit offset. */
-const LANE_VALUE_MASK: i32 = 1;
-/** Lane constant: a caller value (bound) at the lane's bit offset. */
-const LANE_SHIFTED: i32 = 2;
-
-/** Lane constant for a value starting at `bit` of a 16-byte load, in a lane of `laneBytes`. */
-// @ts-ignore: decorator
-@inline function laneConstant(kind: i32, laneBytes: u32, bit: u32, value: u32): u32 {
-  const offset = bit & 7;
-  if (kind == LANE_SHUFFLE) {
-    const firstByte = bit >> 3;
-    // Bytes firstByte, firstByte + 1, ... in little-endian lane order.
-    return laneBytes == 2
-      ? firstByte * 0x0101 + 0x0100
-      : firstByte * 0x01010101 + 0x03020100;
-  }
-  return value << offset;
-}
 
 /** 8 lanes of 16 bits for values starting at bits 0, w, ..., 7w of one load. */
 function lanes16(kind: i32, bitWidth: u32, value: u32): v128 {
@@ -106,20 +44,6 @@ function lanes16(kind: i32, bitWidth: u32, value: u32): v128 {
   lanes = i16x8.replace_lane(lanes, 5, <i16>laneConstant(kind, 2, 5 * bitWidth, value));
   lanes = i16x8.replace_lane(lanes, 6, <i16>laneConstant(kind, 2, 6 * bitWidth, value));
   return i16x8.replace_lane(lanes, 7, <i16>laneConstant(kind, 2, 7 * bitWidth, value));
-}
-
-/** 4 lanes of 32 bits for values starting at bits base, base + w, ..., base + 3w. */
-function lanes32(kind: i32, baseBit: u32, bitWidth: u32, value: u32): v128 {
-  let lanes = i32x4.splat(<i32>laneConstant(kind, 4, baseBit, value));
-  lanes = i32x4.replace_lane(lanes, 1, <i32>laneConstant(kind, 4, baseBit + bitWidth, value));
-  lanes = i32x4.replace_lane(lanes, 2, <i32>laneConstant(kind, 4, baseBit + 2 * bitWidth, value));
-  return i32x4.replace_lane(lanes, 3, <i32>laneConstant(kind, 4, baseBit + 3 * bitWidth, value));
-}
-
-/** The largest id a width holds. */
-// @ts-ignore: decorator
-@inline function maxIdOf(bitWidth: u32): u32 {
-  return <u32>((<u64>1 << bitWidth) - 1);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -213,18 +137,6 @@ function rangeIds32(
   return i16x8.le_u(i16x8.sub(ids, loV), spanV);
 }
 
-/** 16 bits from two 8-lane compare results (narrowing keeps all-ones lanes all-ones). */
-// @ts-ignore: decorator
-@inline function bitmask16x2(low: v128, high: v128): u32 {
-  return <u32>i8x16.bitmask(i8x16.narrow_i16x8_s(low, high));
-}
-
-/** 16 bits from four 4-lane compare results. */
-// @ts-ignore: decorator
-@inline function bitmask32x4(a: v128, b: v128, c: v128, d: v128): u32 {
-  return bitmask16x2(i16x8.narrow_i32x4_s(a, b), i16x8.narrow_i32x4_s(c, d));
-}
-
 /** Widths 1..9 but 8: 8 ids span w bytes, so 4 loads of 8 ids each make a word. */
 function rangeIdsLane16(
   packedPtr: usize, bitWidth: u32, startDoc: u32, endDoc: u32, lo: u32, span: u32,
@@ -248,54 +160,6 @@ function rangeIdsLane16(
       range8x16(src + 3 * step, shuffle, valueMask, loV, spanV),
     );
     const bits = low | (high << 16);
-    count = emitWord(output, outPtr, word, bits ^ invert, keepMask(word, startDoc, endDoc), count);
-  }
-  return count;
-}
-
-/** 4 ids placed into 32-bit lanes by `shuffle` against the range: all-ones lanes match. */
-// @ts-ignore: decorator
-@inline function range4x32Lanes(
-  src: usize, shuffle: v128, valueMask: v128, loV: v128, spanV: v128,
-): v128 {
-  const ids = v128.and(i8x16.swizzle(v128.load(src), shuffle), valueMask);
-  return i32x4.le_u(i32x4.sub(ids, loV), spanV);
-}
-
-/**
- * Widths 10..25 but 16: 8 ids span w bytes; the first 4 start on that byte boundary, the next
- * 4 at bit 4w, so two sets of lane constants cover every group of 8.
- */
-function rangeIdsLane32(
-  packedPtr: usize, bitWidth: u32, startDoc: u32, endDoc: u32, lo: u32, span: u32,
-  invert: u32, output: i32, outPtr: usize,
-): u32 {
-  const maxId = maxIdOf(bitWidth);
-  const shuffleA = lanes32(LANE_SHUFFLE, 0, bitWidth, 0);
-  const maskA = lanes32(LANE_VALUE_MASK, 0, bitWidth, maxId);
-  const loA = lanes32(LANE_SHIFTED, 0, bitWidth, lo);
-  const spanA = lanes32(LANE_SHIFTED, 0, bitWidth, span);
-  const secondBit = 4 * bitWidth;
-  const secondByte = <usize>(secondBit >> 3);
-  const offsetB = secondBit & 7;
-  const shuffleB = lanes32(LANE_SHUFFLE, offsetB, bitWidth, 0);
-  const maskB = lanes32(LANE_VALUE_MASK, offsetB, bitWidth, maxId);
-  const loB = lanes32(LANE_SHIFTED, offsetB, bitWidth, lo);
-  const spanB = lanes32(LANE_SHIFTED, offsetB, bitWidth, span);
-  const step = <usize>bitWidth;
-  let count: u32 = 0;
-  const lastWord = (endDoc - 1) >> 5;
-  for (let word = startDoc >> 5; word <= lastWord; word++) {
-    let src = packedPtr + (<usize>word << 2) * step;
-    let bits: u32 = 0;
-    // Two groups of 8 ids (A then B lanes each) make 16 bits per round.
-    for (let shift: u32 = 0; shift < 32; shift += 16, src += 2 * step) {
-      const a0 = range4x32Lanes(src, shuffleA, maskA, loA, spanA);
-      const b0 = range4x32Lanes(src + secondByte, shuffleB, maskB, loB, spanB);
-      const a1 = range4x32Lanes(src + step, shuffleA, maskA, loA, spanA);
-      const b1 = range4x32Lanes(src + step + secondByte, shuffleB, maskB, loB, spanB);
-      bits |= bitmask32x4(a0, b0, a1, b1) << shift;
-    }
     count = emitWord(output, outPtr, word, bits ^ invert, keepMask(word, startDoc, endDoc), count);
   }
   return count;
@@ -356,7 +220,9 @@ function scanIdRange(
   } else if (bitWidth <= LANE16_MAX_WIDTH) {
     count = rangeIdsLane16(packedPtr, bitWidth, startDoc, endDoc, lo, span, invert, output, outPtr);
   } else if (bitWidth <= LANE32_MAX_WIDTH) {
-    count = rangeIdsLane32(packedPtr, bitWidth, startDoc, endDoc, lo, span, invert, output, outPtr);
+    count = rangeIdsLane32Fixed(
+      packedPtr, bitWidth, startDoc, endDoc, lo, span, invert, output, outPtr,
+    );
   } else {
     count = rangeIdsScalar(packedPtr, bitWidth, startDoc, endDoc, lo, span, invert, output, outPtr);
   }
