@@ -175,7 +175,8 @@ export class Cuvee {
     const generator = createSegmentNameGenerator({ type: 'simple' }, table.schema, table.config);
     const timeField = timeFieldOf(table.schema, table.config);
     for (let start = 0; start < rows.length; start += maxRows) {
-      const chunk = rows.slice(start, start + maxRows);
+      // One segment's worth is passed as is: copying a million-row array per chunk buys nothing.
+      const chunk = rows.length <= maxRows ? rows : rows.slice(start, start + maxRows);
       const [minTime, maxTime] =
         timeField === undefined ? [undefined, undefined] : timeBounds(chunk, timeField.name);
       const segmentName = generator.generate(table.nextSequenceId(), minTime, maxTime);

@@ -10,6 +10,12 @@ import { WASM_PAGE_BYTES } from './memory.js';
 export const MIN_ALIGN_BYTES = 16;
 /** Larger alignments than a page buy nothing in linear memory. */
 const MAX_ALIGN_BYTES = WASM_PAGE_BYTES;
+/**
+ * A growing memory grows by half its capacity, but by at most this much: a wasm memory never
+ * shrinks, and unbounded 1.5× steps left 3.4 GiB reserved for 2.7 GiB of peak use, close to the
+ * 4 GiB cap. Growing a shared memory copies nothing, so more, smaller steps cost little.
+ */
+export const GROWTH_HEADROOM_MAX_BYTES = 64 * 1024 * 1024;
 
 interface FreeRange {
   start: number;
@@ -18,6 +24,8 @@ interface FreeRange {
 
 export interface AllocatorStats {
   allocatedBytes: number;
+  /** The most bytes ever allocated at once: the memory can never be smaller than this. */
+  peakAllocatedBytes: number;
   allocationCount: number;
   freeBytes: number;
   capacityBytes: number;
@@ -35,6 +43,7 @@ export class MemoryAllocator {
   private readonly live = new Map<number, { start: number; end: number }>();
   private top: number;
   private allocatedBytes = 0;
+  private peakAllocatedBytes = 0;
 
   constructor(
     private readonly memory: WebAssembly.Memory,
@@ -53,7 +62,9 @@ export class MemoryAllocator {
     // Zero-byte requests still get a distinct address so that release() stays unambiguous.
     const size = alignUp(Math.max(sizeBytes, 1), MIN_ALIGN_BYTES);
     const offset = this.takeFromFree(size, align) ?? this.takeFromTop(size, align);
-    this.allocatedBytes += this.live.get(offset)!.end - this.live.get(offset)!.start;
+    const range = this.live.get(offset)!;
+    this.allocatedBytes += range.end - range.start;
+    this.peakAllocatedBytes = Math.max(this.peakAllocatedBytes, this.allocatedBytes);
     return offset;
   }
 
@@ -76,6 +87,7 @@ export class MemoryAllocator {
     for (const range of this.free) freeBytes += range.end - range.start;
     return {
       allocatedBytes: this.allocatedBytes,
+      peakAllocatedBytes: this.peakAllocatedBytes,
       allocationCount: this.live.size,
       freeBytes,
       capacityBytes: this.memory.buffer.byteLength,
@@ -117,8 +129,9 @@ export class MemoryAllocator {
   private ensureCapacity(endBytes: number): void {
     const capacity = this.memory.buffer.byteLength;
     if (endBytes <= capacity) return;
-    // Grow at least by half again so that a stream of small allocations does not grow per call.
-    const wantedBytes = Math.min(Math.max(endBytes, capacity * 1.5), this.maximumBytes);
+    // Grow by more than asked, so that a stream of small allocations does not grow per call.
+    const headroomBytes = Math.min(capacity / 2, GROWTH_HEADROOM_MAX_BYTES);
+    const wantedBytes = Math.min(Math.max(endBytes, capacity + headroomBytes), this.maximumBytes);
     const pages = Math.ceil((wantedBytes - capacity) / WASM_PAGE_BYTES);
     try {
       this.memory.grow(pages);
