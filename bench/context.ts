@@ -89,6 +89,8 @@ export interface BenchResults {
   profile?: ProfileLine[];
   peakRssBytes?: number;
   wasmMemoryBytes?: number;
+  /** The most bytes of the shared memory allocated at once (segments, scratch, arenas). */
+  wasmPeakAllocatedBytes?: number;
   totalSeconds?: number;
 }
 

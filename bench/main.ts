@@ -111,6 +111,7 @@ async function main(): Promise<void> {
   try {
     await runSections(context);
     results.wasmMemoryBytes = cuvee.runtime.memory.buffer.byteLength;
+    results.wasmPeakAllocatedBytes = cuvee.runtime.allocator.stats().peakAllocatedBytes;
   } finally {
     await cuvee.close();
     duckdb.close();
