@@ -15,6 +15,7 @@ import type {
   TransformConfig,
 } from './types.js';
 import { defaultWarningSink, JsonObjectReader, type WarningSink } from './warnings.js';
+import { validateStarTreeConfigs } from '../../segments/immutable/starTreeLayout.js';
 
 /** Pinot's StarTreeIndexConfig default: a leaf node holds at most this many records. */
 const DEFAULT_STAR_TREE_MAX_LEAF_RECORDS = 10_000;
@@ -436,6 +437,7 @@ export function validateTableAgainstSchema(table: TableConfig, schema: Schema): 
     throw new ConfigError(`table ${table.tableNameWithType} mentions columns that schema ` +
       `${schema.schemaName} does not have (add them to the schema or fix the names): ${listed}`);
   }
+  validateStarTreeConfigs(table, schema);
   const time = table.segmentsConfig.timeColumnName;
   const timeField = schema.fields.find((field) => field.name === time);
   const isTimeField = timeField?.fieldType === 'DATE_TIME' || timeField?.fieldType === 'TIME';

@@ -3,7 +3,8 @@
 // filtered dimensions, every value on group-by dimensions and the star child elsewhere, and
 // stops at a node's aggregated record once no filtered or grouped dimension lies below it; the
 // kernel (or, without kernels, its reference) filters the selected records on the remaining
-// predicates and aggregates them per group. `numDocsScanned` counts the records aggregated.
+// predicates and aggregates them per group; sketch aggregations merge the selected records'
+// stored sketch states per group on the host. `numDocsScanned` counts the records aggregated.
 import type { Segment } from '../../segments/spi/segment.js';
 import { starTreesOf, type StarTree } from '../../segments/immutable/starTreeReader.js';
 import { NO_NODE, NODE_WORDS, NodeField } from '../../segments/immutable/starTreeLayout.js';
@@ -18,6 +19,8 @@ import type { ExprValue } from '../expr/types.js';
 import { newState, type AccumulatorState } from './aggregations.js';
 import type { CompiledQuery } from './compiledQuery.js';
 import { groupKey } from './groupKey.js';
+import { deserializeSketch, type SketchState } from './sketches/aggregate.js';
+import { finishMerges, mergeDeferred } from '../../segments/immutable/starTreeSketches.js';
 import { F64_BYTES, KernelTemporaries, U32_BYTES, type KernelContext } from './kernelMemory.js';
 import type { Group, SegmentResult, SegmentStats } from './segmentExec.js';
 import { fitStarTree, type DimensionSets, type StarTreeFit } from './starTreeFit.js';
@@ -189,8 +192,63 @@ function aggregateOnHost(fit: StarTreeFit, layout: Layout, ranges: number[]): Ag
   return { states, counts, recordsRead: checkStatus('starTreeAggregate', read) };
 }
 
+/** Per group id, each aggregation's merged sketch state (undefined: no sketch slot). */
+type GroupSketches = Map<number, (SketchState | undefined)[]>;
+
+/** The group of record `r` when it passes the plan's filters (the kernel's rule), else -1. */
+function recordGroup(plan: AggregatePlan, sets: Uint32Array, dims: Uint32Array, r: number) {
+  const base = r * plan.dimCount;
+  for (const filter of plan.filters) {
+    const id = dims[base + filter.dim]!;
+    if (id >= filter.cardinality) return -1;
+    if ((sets[filter.setWordOffset + (id >>> 5)]! & (1 << (id & 31))) === 0) return -1;
+  }
+  let group = 0;
+  for (const g of plan.groups) group += dims[base + g.dim]! * g.stride;
+  return group;
+}
+
+/** Merges the stored sketches of the selected records into per-group states. */
+function mergeSketches(
+  query: CompiledQuery,
+  fit: StarTreeFit,
+  layout: Layout,
+  ranges: readonly number[],
+): GroupSketches {
+  const groups: GroupSketches = new Map();
+  const withSketch = fit.uses.flatMap((use, i) => (use.sketch === undefined ? [] : [i]));
+  if (withSketch.length === 0) return groups;
+  const specs = query.plan.aggregations;
+  for (let range = 0; range < ranges.length; range += 2) {
+    for (let r = ranges[range]!; r < ranges[range + 1]!; r++) {
+      const g = recordGroup(layout.plan, layout.sets, fit.tree.dims, r);
+      if (g < 0) continue;
+      let states = groups.get(g);
+      if (states === undefined) {
+        states = specs.map((spec, i) =>
+          fit.uses[i]!.sketch === undefined ? undefined : newState(spec.fn).sketch,
+        );
+        groups.set(g, states);
+      }
+      for (const i of withSketch) {
+        const column = fit.tree.sketches[fit.uses[i]!.sketch!]!;
+        const bytes = column.bytes.subarray(column.offsets[r]!, column.offsets[r + 1]!);
+        mergeDeferred(states[i]!, deserializeSketch(states[i]!.sketch, bytes));
+      }
+    }
+  }
+  for (const states of groups.values()) for (const state of states) if (state) finishMerges(state);
+  return groups;
+}
+
 /** The engine's accumulator states of group `g`. */
-function statesOf(query: CompiledQuery, fit: StarTreeFit, result: Aggregated, g: number) {
+function statesOf(
+  query: CompiledQuery,
+  fit: StarTreeFit,
+  result: Aggregated,
+  sketches: GroupSketches,
+  g: number,
+) {
   const slotCount = fit.slots.length;
   const position = (metric: number | undefined): number | undefined =>
     metric === undefined ? undefined : fit.slots.findIndex((slot) => slot.metric === metric);
@@ -206,6 +264,8 @@ function statesOf(query: CompiledQuery, fit: StarTreeFit, result: Aggregated, g:
     state.sum = value(use.sum, 0);
     state.min = value(use.min, state.min);
     state.max = value(use.max, state.max);
+    const sketch = sketches.get(g)?.[i];
+    if (sketch !== undefined) state.sketch = sketch;
     return state;
   });
 }
@@ -216,6 +276,7 @@ function groupsOf(
   layout: Layout,
   segment: Segment,
   result: Aggregated,
+  sketches: GroupSketches,
 ) {
   const names = fit.tree.description.dimensionsSplitOrder;
   const dictionaries = fit.groupDims.map((dim) => segment.column(names[dim]!)!.dictionary!);
@@ -226,7 +287,7 @@ function groupsOf(
     const keys: ExprValue[] = dictionaries.map((dictionary, k) =>
       dictionary.get(Math.floor(g / strides[k]!) % layout.cardinalities[k]!),
     );
-    groups.set(groupKey(keys), { keys, states: statesOf(query, fit, result, g) });
+    groups.set(groupKey(keys), { keys, states: statesOf(query, fit, result, sketches, g) });
   }
   return groups;
 }
@@ -265,6 +326,7 @@ export function executeStarTree(
     kernels === undefined
       ? aggregateOnHost(fit, layout, ranges)
       : aggregateWithKernels(fit, layout, ranges, kernels);
+  const sketches = mergeSketches(query, fit, layout, ranges);
   const stats = newStats();
   let matched = 0;
   for (const count of result.counts) matched += count;
@@ -274,9 +336,10 @@ export function executeStarTree(
   stats.entriesScannedPostFilter = matched * (fit.groupDims.length + fit.slots.length);
   stats.accessPaths.push(starTreePath(fit, nodesVisited, result.recordsRead));
   if (query.plan.kind === 'aggregation') {
-    return { result: { kind: 'aggregation', states: statesOf(query, fit, result, 0) }, stats };
+    const states = statesOf(query, fit, result, sketches, 0);
+    return { result: { kind: 'aggregation', states }, stats };
   }
-  const groups = groupsOf(query, fit, layout, segment, result);
+  const groups = groupsOf(query, fit, layout, segment, result, sketches);
   if (groups.size > query.plan.options.numGroupsLimit) return undefined;
   return { result: { kind: 'groupBy', groups, limitReached: false }, stats };
 }

@@ -1,6 +1,7 @@
 // Whether a star-tree answers a query on a segment (Pinot's StarTreeUtils.isFitForStarTree):
 // every group-by expression is a split-order dimension, every aggregation has the metric slots
-// it needs (COUNT, SUM, MIN, MAX, AVG, MINMAXRANGE and their MV forms, no FILTER clause), and the
+// it needs (COUNT, SUM, MIN, MAX, AVG, MINMAXRANGE, DISTINCTCOUNTHLL and PERCENTILETDIGEST with the
+// stored sketch parameter, their MV and RAW forms, no FILTER clause), and the
 // filter is an AND of per-dimension predicates (any AND/OR/NOT of predicates on one dimension
 // folds into one set of matching dictionary ids). Null handling needs null-free columns: the
 // records keep no null vectors.
@@ -10,6 +11,8 @@ import type { Segment } from '../../segments/spi/segment.js';
 import type { StarTree } from '../../segments/immutable/starTreeReader.js';
 import type { ColumnPredicate, FilterNode } from './filterPlan.js';
 import type { AggregationSpec, QueryPlan } from './plan.js';
+import { DEFAULT_HLL_LOG2M } from './sketches/hll.js';
+import { DEFAULT_TDIGEST_COMPRESSION } from './sketches/tdigest.js';
 
 /** Bits per bitset word. */
 const WORD_BITS = 32;
@@ -23,6 +26,8 @@ export interface SlotUse {
   readonly sum?: number;
   readonly min?: number;
   readonly max?: number;
+  /** Index of the tree's sketch slot (StarTree.sketches) holding this aggregation's states. */
+  readonly sketch?: number;
 }
 
 export interface StarTreeFit {
@@ -170,9 +175,21 @@ function slotUse(spec: AggregationSpec, plan: QueryPlan, tree: StarTree): SlotUs
       return need({ sum: `sum:${column}`, count: countName });
     case 'MINMAXRANGE':
       return need({ min: `min:${column}`, max: `max:${column}` });
+    case 'DISTINCTCOUNTHLL':
+      return sketchUse(tree, `hll(${spec.fn.log2m ?? DEFAULT_HLL_LOG2M}):${column}`);
+    case 'PERCENTILETDIGEST':
+      return sketchUse(
+        tree,
+        `tdigest(${spec.fn.compression ?? DEFAULT_TDIGEST_COMPRESSION}):${column}`,
+      );
     default:
       return undefined;
   }
+}
+
+function sketchUse(tree: StarTree, name: string): SlotUse | undefined {
+  const sketch = tree.sketchIndex.get(name);
+  return sketch === undefined ? undefined : { sketch };
 }
 
 /** Columns whose nulls would make the records' answer differ under null handling. */
@@ -185,7 +202,11 @@ function hasNulls(segment: Segment, names: Iterable<string>): boolean {
 
 function slotsOf(uses: readonly SlotUse[], tree: StarTree): StarTreeFit['slots'] {
   const metrics = new Set<number>();
-  for (const use of uses) for (const index of Object.values(use)) metrics.add(index as number);
+  for (const use of uses) {
+    for (const [field, index] of Object.entries(use)) {
+      if (field !== 'sketch') metrics.add(index as number);
+    }
+  }
   return [...metrics].map((metric) => ({
     metric,
     op: tree.description.metrics[metric]!.split(':')[0] as 'count' | 'sum' | 'min' | 'max',

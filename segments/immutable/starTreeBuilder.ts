@@ -19,6 +19,8 @@ import { MetricOp, STAR_ID } from '../../kernels/reference/starTree.js';
 import type { ColumnMetadata } from '../spi/metadata.js';
 import {
   metricSlotsOf,
+  sketchSlotName,
+  sketchSlotsOf,
   NO_NODE,
   NODE_WORDS,
   NodeField,
@@ -26,6 +28,7 @@ import {
   type MetricSlot,
   type StarTreeParts,
 } from './starTreeLayout.js';
+import { RecordSketches } from './starTreeSketches.js';
 
 /** The private memory starts at 1 MiB (16 pages) and grows with the records. */
 const BUILD_INITIAL_PAGES = 16;
@@ -217,9 +220,15 @@ export function buildStarTree(
   const fields = new Map([...columns].map(([name, column]) => [name, column.field]));
   const slots = metricSlotsOf(config, fields, path);
   const dimensions = dimensionColumns(config, columns, path);
+  const sketchSlots = sketchSlotsOf(config);
+  const sketches = new RecordSketches(sketchSlots);
   const buffers = new RecordBuffers(dimensions.length, slots.length);
-  const build = new TreeBuild(buffers, config, dimensions, slots);
+  const build = new TreeBuild(buffers, config, dimensions, slots, sketches);
   build.loadDocs(columns, docCount);
+  if (!sketches.empty) {
+    const sources = sketchSlots.map((slot) => columns.get(slot.column)!);
+    sketches.loadDocs(sources, build.recordOfDoc(docCount), buffers.count);
+  }
   const root = build.construct();
   return {
     description: {
@@ -228,11 +237,13 @@ export function buildStarTree(
       maxLeafRecords: config.maxLeafRecords,
       functionColumnPairs: config.functionColumnPairs,
       metrics: slots.map(slotName),
+      ...(sketchSlots.length === 0 ? {} : { sketches: sketchSlots.map(sketchSlotName) }),
     },
     nodes: serializeNodes(root),
     dims: buffers.dims().slice(0, buffers.count * dimensions.length),
     metrics: buffers.metrics().slice(0, buffers.count * slots.length),
     recordCount: buffers.count,
+    sketches: sketches.serialize(buffers.count),
   };
 }
 
@@ -242,12 +253,16 @@ class TreeBuild {
   private cardinalitiesPtr = 0;
   private opsPtr = 0;
   private maxCardinality = 0;
+  /** Each dimension's per-doc ids in the private memory, and how docs became records. */
+  private idPtrs: number[] = [];
+  private docRecords: { dense: boolean; permPtr: number; docDimsPtr: number } | undefined;
 
   constructor(
     private readonly buffers: RecordBuffers,
     private readonly config: StarTreeIndexConfig,
     private readonly dimensions: readonly StarTreeColumn[],
     private readonly slots: readonly MetricSlot[],
+    private readonly sketches: RecordSketches,
   ) {
     this.dimCount = dimensions.length;
     const skipped = new Set(config.skipStarNodeCreationForDimensions);
@@ -264,6 +279,7 @@ class TreeBuild {
     this.cardinalitiesPtr = allocator.allocate(this.dimCount * U32_BYTES);
     this.opsPtr = allocator.allocate(Math.max(1, this.slots.length) * U32_BYTES);
     const idPtrs = this.dimensions.map((column) => this.unpackIds(column, docCount));
+    this.idPtrs = idPtrs;
     const values = docMetricValues(this.slots, columns, docCount);
     const docMetricsPtr = allocator.allocate(Math.max(1, values.length) * F64_BYTES);
     const memory = this.buffers.buffer;
@@ -281,6 +297,7 @@ class TreeBuild {
     const merged = dense
       ? this.denseMerge(idPtrs, docMetricsPtr, docCount, keySpace)
       : this.sortMerge(idPtrs, docMetricsPtr, docCount);
+    if (dense) this.docRecords = { dense, permPtr: 0, docDimsPtr: 0 };
     this.buffers.count = checkStatus('starTreeMerge', merged);
   }
 
@@ -334,6 +351,7 @@ class TreeBuild {
     });
     const permPtr = this.permOf({ start: 0, end: docCount });
     this.sort(docDimsPtr, permPtr, docCount, 0);
+    this.docRecords = { dense: false, permPtr, docDimsPtr };
     return this.buffers.kernels.exports.starTreeMerge(
       docDimsPtr,
       docMetricsPtr,
@@ -386,6 +404,10 @@ class TreeBuild {
       b.metricsPtr + first * this.slots.length * F64_BYTES,
     );
     b.count += checkStatus('starTreeMerge', written);
+    if (!this.sketches.empty) {
+      const perm = new Uint32Array(b.buffer, permPtr, count);
+      this.sketches.appendMerged(perm, b.dims(), this.dimCount, starFrom, starTo, first);
+    }
     return first;
   }
 
@@ -398,6 +420,46 @@ class TreeBuild {
     const perm = new Uint32Array(this.buffers.buffer, ptr, count);
     for (let i = 0; i < count; i++) perm[i] = list === undefined ? range.start + i : list[i]!;
     return ptr;
+  }
+
+  /**
+   * The record each document merged into (loadDocs' records are sorted by dims): the dense path
+   * ranks the docs' mixed-radix keys, the sort path counts runs of equal keys along the perm.
+   */
+  recordOfDoc(docCount: number): Uint32Array {
+    const records = new Uint32Array(docCount);
+    const how = this.docRecords!;
+    const buffer = this.buffers.buffer;
+    const ids = this.idPtrs.map((ptr) => new Uint32Array(buffer, ptr, docCount));
+    if (how.dense) {
+      const cards = this.dimensions.map((column) => column.metadata.cardinality);
+      const keys = new Float64Array(docCount);
+      for (let doc = 0; doc < docCount; doc++) {
+        let key = 0;
+        for (let d = 0; d < this.dimCount; d++) key = key * cards[d]! + ids[d]![doc]!;
+        keys[doc] = key;
+      }
+      const sorted = Float64Array.from(new Set(keys)).sort();
+      const rank = new Map<number, number>();
+      sorted.forEach((key, r) => rank.set(key, r));
+      for (let doc = 0; doc < docCount; doc++) records[doc] = rank.get(keys[doc]!)!;
+      return records;
+    }
+    const perm = new Uint32Array(buffer, how.permPtr, docCount);
+    const docDims = new Uint32Array(buffer, how.docDimsPtr, docCount * this.dimCount);
+    let record = 0;
+    for (let i = 0; i < docCount; i++) {
+      if (i > 0) {
+        let same = true;
+        for (let d = 0; d < this.dimCount && same; d++) {
+          const at = perm[i]! * this.dimCount + d;
+          same = docDims[at] === docDims[perm[i - 1]! * this.dimCount + d];
+        }
+        if (!same) record++;
+      }
+      records[perm[i]!] = record;
+    }
+    return records;
   }
 
   construct(): BuildNode {

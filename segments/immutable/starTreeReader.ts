@@ -3,7 +3,11 @@
 // loader registers them per segment (withStarTrees); the query engine asks starTreesOf.
 import type { Segment } from '../spi/segment.js';
 import { SectionKind, type SectionEntry } from './format.js';
-import { decodeStarTreeSection, type StarTreeDescription } from './starTreeLayout.js';
+import {
+  decodeStarTreeSection,
+  type StarTreeDescription,
+  type StarTreeSketchColumn,
+} from './starTreeLayout.js';
 
 export interface StarTree {
   readonly description: StarTreeDescription;
@@ -18,6 +22,10 @@ export interface StarTree {
   /** Split-order index of each dimension name, and record column of each metric slot name. */
   readonly dimensionIndex: ReadonlyMap<string, number>;
   readonly metricIndex: ReadonlyMap<string, number>;
+  /** Per sketch slot (description.sketches order), each record's serialized state. */
+  readonly sketches: readonly StarTreeSketchColumn[];
+  /** Index in `sketches` of each sketch slot name (`hll(8):x`). */
+  readonly sketchIndex: ReadonlyMap<string, number>;
 }
 
 /** Trees per loaded segment; weak, so a dropped segment takes its trees with it. */
@@ -42,6 +50,7 @@ export function loadStarTrees(
         metricsPtr: base + view.offsets.metrics,
         dimensionIndex: new Map(view.description.dimensionsSplitOrder.map((name, d) => [name, d])),
         metricIndex: new Map(view.description.metrics.map((name, m) => [name, m])),
+        sketchIndex: new Map((view.description.sketches ?? []).map((name, s) => [name, s])),
       };
     });
 }

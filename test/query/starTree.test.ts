@@ -9,7 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Cuvee } from '../../host/cuvee.js';
 import type { BrokerResponse } from '../../host/query/response.js';
-import { decodeStarTreeSection } from '../../segments/immutable/starTreeLayout.js';
+import {
+  decodeStarTreeSection,
+  encodeStarTreeSection,
+} from '../../segments/immutable/starTreeLayout.js';
 import { generatedTable, type GeneratedTable } from '../../bench/starTree/generate.js';
 import { AIRLINE_AVRO_PATH, airlineJson } from '../support/airline.js';
 import { kernelHarness } from '../support/kernels.js';
@@ -233,4 +236,298 @@ test('a star-tree section with inconsistent counts is refused', () => {
   const bytes = new Uint8Array(128);
   new Uint32Array(bytes.buffer).set([2, 1, 1, 1, 1, 64, 128, 192]);
   assert.throws(() => decodeStarTreeSection(bytes, 'x.seg'), /star-tree section: .*disagree|bytes/);
+});
+
+/** A tree per record path: one dimension (the dense merge), three wide ones (the sort merge). */
+const SKETCH_TREES = [
+  {
+    dimensionsSplitOrder: ['Carrier'],
+    functionColumnPairs: ['COUNT__*', 'DISTINCTCOUNTHLL__TailNum'],
+    maxLeafRecords: 10,
+  },
+  {
+    dimensionsSplitOrder: ['Origin', 'Dest', 'FlightNum'],
+    functionColumnPairs: [
+      'COUNT__*',
+      'DISTINCTCOUNTHLL__TailNum',
+      'DISTINCTCOUNTHLL__Carrier',
+      'PERCENTILETDIGEST__ArrDelay',
+      'DISTINCTCOUNTHLLMV__DivAirports',
+      'PERCENTILETDIGESTMV__DivTotalGTimes',
+      'COUNTMV__DivTotalGTimes',
+    ],
+    maxLeafRecords: 10,
+  },
+];
+
+/** The airline offline config with `trees` as its star-trees. */
+function airlineConfigWith(trees: unknown[], extra: Record<string, unknown> = {}) {
+  const config = airlineJson('offline_table_config');
+  const index = config['tableIndexConfig'] as Record<string, unknown>;
+  return { ...config, tableIndexConfig: { ...index, ...extra, starTreeIndexConfigs: trees } };
+}
+
+/** HLL states merge by register maximum: the tree's registers are the scan's, so answers match. */
+const HLL_COVERED = [
+  'SELECT DISTINCTCOUNTHLL(TailNum), DISTINCTCOUNTRAWHLL(TailNum), COUNT(*) FROM airlineStats',
+  'SELECT Carrier, DISTINCTCOUNTHLL(TailNum) FROM airlineStats GROUP BY Carrier ORDER BY Carrier',
+  'SELECT Origin, DISTINCTCOUNTHLL(TailNum), DISTINCTCOUNTRAWHLL(Carrier) FROM airlineStats ' +
+    'GROUP BY Origin ORDER BY Origin LIMIT 500',
+  "SELECT Dest, DISTINCTCOUNTRAWHLL(TailNum) FROM airlineStats WHERE Origin IN ('SFO', 'LAX', " +
+    "'ORD') AND FlightNum > 100 GROUP BY Dest ORDER BY Dest LIMIT 500",
+  'SELECT Origin, DISTINCTCOUNTHLLMV(DivAirports), DISTINCTCOUNTRAWHLLMV(DivAirports) ' +
+    'FROM airlineStats GROUP BY Origin ORDER BY Origin LIMIT 500',
+  "SELECT DISTINCTCOUNTHLL(Carrier) FROM airlineStats WHERE Dest = 'NOPE'",
+];
+
+/** Other sketch parameters than the stored ones, or columns without a sketch slot: scans. */
+const SKETCH_NOT_COVERED = [
+  'SELECT DISTINCTCOUNTHLL(TailNum, 12) FROM airlineStats',
+  'SELECT PERCENTILETDIGEST(ArrDelay, 50, 200) FROM airlineStats',
+  'SELECT DISTINCTCOUNTHLL(Dest) FROM airlineStats',
+  'SELECT Carrier, PERCENTILETDIGEST(ArrDelay, 50) FROM airlineStats GROUP BY Carrier',
+];
+
+/** The t-digest's stated rank error at compression 100 (sketches/FORMAT.md): 1% of n. */
+const TDIGEST_RANK_ERROR_PERCENT = 1;
+/** Groups this large make a 1% rank window span several values. */
+const TDIGEST_GROUP_DOCS_MIN = 400;
+
+describe('star-tree sketch pairs on the airline data', () => {
+  let cuvee: Cuvee;
+  const query: Query = (sql) => cuvee.query(sql);
+
+  before(async () => {
+    cuvee = await Cuvee.open({
+      runtime: { workerCount: 1 },
+      onWarning: () => {},
+      maxRowsPerSegment: 3000,
+    });
+    await cuvee.createSchema(airlineJson('schema'));
+    await cuvee.createTable(airlineConfigWith(SKETCH_TREES));
+    await cuvee.ingestFiles('airlineStats', [AIRLINE_AVRO_PATH]);
+  });
+
+  after(async () => {
+    await cuvee.close();
+  });
+
+  test('DISTINCTCOUNTHLL from the trees equals the scan, registers included', async () => {
+    for (const sql of HLL_COVERED) await compare(query, sql, true);
+    for (const sql of SKETCH_NOT_COVERED) await compare(query, sql, false);
+  });
+
+  /** Checks each tree percentile lies between the exact percentiles one rank-error away. */
+  async function withinRankError(column: string, mv: boolean, groupBy: string, p: number) {
+    const fn = mv ? 'MV' : '';
+    const keys = groupBy === '' ? '' : `${groupBy}, `;
+    const tail = groupBy === '' ? '' : ` GROUP BY ${groupBy} ORDER BY ${groupBy} LIMIT 100000`;
+    const treeSql = `SELECT ${keys}PERCENTILETDIGEST${fn}(${column}, ${p}), COUNT${fn}(${column}) FROM airlineStats${tail}`;
+    const tree = await query(`SET trace = true; ${treeSql}`);
+    assert.match(Object.values(tree.traceInfo).join('\n'), /star-tree 1/, treeSql);
+    const low = Math.max(0, p - TDIGEST_RANK_ERROR_PERCENT);
+    const high = Math.min(100, p + TDIGEST_RANK_ERROR_PERCENT);
+    const exact = await query(
+      `SET useStarTree = false; SELECT ${keys}PERCENTILE${fn}(${column}, ${low}), ` +
+        `PERCENTILE${fn}(${column}, ${high}) FROM airlineStats${tail}`,
+    );
+    const at = groupBy === '' ? 0 : 1;
+    let checked = 0;
+    tree.resultTable!.rows.forEach((row, r) => {
+      if ((row[at + 1] as number) < TDIGEST_GROUP_DOCS_MIN) return;
+      const bounds = exact.resultTable!.rows[r]!;
+      const value = row[at] as number;
+      const [lowValue, highValue] = [bounds[at] as number, bounds[at + 1] as number];
+      const context = `${treeSql} row ${r}: ${value} not in [${lowValue}, ${highValue}]`;
+      assert.ok(value >= lowValue && value <= highValue, context);
+      checked++;
+    });
+    assert.ok(checked > 0, `${treeSql}: no group large enough to check`);
+  }
+
+  test('PERCENTILETDIGEST from the tree is within its stated rank error', async () => {
+    for (const p of [1, 10, 50, 90, 99]) await withinRankError('ArrDelay', false, '', p);
+    for (const p of [25, 75]) await withinRankError('ArrDelay', false, 'Origin', p);
+    await withinRankError('DivTotalGTimes', true, '', 50);
+  });
+});
+
+describe('star-tree configs are checked at createTable', () => {
+  let cuvee: Cuvee;
+
+  before(async () => {
+    cuvee = await Cuvee.open({ runtime: { workerCount: 1 }, onWarning: () => {} });
+    await cuvee.createSchema(airlineJson('schema'));
+  });
+
+  after(async () => {
+    await cuvee.close();
+  });
+
+  const tree = (dims: string[], pairs: string[]) => ({
+    dimensionsSplitOrder: dims,
+    functionColumnPairs: pairs,
+  });
+  const refused: [string, unknown, RegExp][] = [
+    [
+      'an unknown dimension',
+      airlineConfigWith([tree(['Origin', 'Nope'], ['COUNT__*'])]),
+      /starTreeIndexConfigs\[0\]\.dimensionsSplitOrder\[1\]: "Nope"/,
+    ],
+    [
+      'a multi-value dimension',
+      airlineConfigWith([tree(['DivAirports'], ['COUNT__*'])]),
+      /starTreeIndexConfigs\[0\]\.dimensionsSplitOrder\[0\]: DivAirports must be a single-value/,
+    ],
+    [
+      'a raw (no dictionary) dimension',
+      airlineConfigWith([tree(['Origin', 'Dest'], ['COUNT__*'])], {
+        noDictionaryColumns: ['Dest'],
+      }),
+      /dimensionsSplitOrder\[1\]: Dest must be a single-value dictionary-encoded column/,
+    ],
+    [
+      'SUM over a string column',
+      airlineConfigWith([tree(['Origin'], ['COUNT__*', 'SUM__Carrier'])]),
+      /starTreeIndexConfigs\[0\]\.functionColumnPairs\[1\]: SUM__Carrier needs a numeric column/,
+    ],
+    [
+      'PERCENTILETDIGEST over a string column',
+      airlineConfigWith([tree(['Origin'], ['PERCENTILETDIGEST__Dest'])]),
+      /functionColumnPairs\[0\]: PERCENTILETDIGEST__Dest needs a numeric column/,
+    ],
+    [
+      'an unknown function',
+      airlineConfigWith([tree(['Origin'], ['MEDIAN__ArrDelay'])]),
+      /functionColumnPairs\[0\]: MEDIAN__ArrDelay is not a star-tree function/,
+    ],
+    [
+      'a skipped dimension outside the split order',
+      airlineConfigWith([
+        { ...tree(['Origin'], ['COUNT__*']), skipStarNodeCreationForDimensions: ['Dest'] },
+      ]),
+      /skipStarNodeCreationForDimensions\[0\]: Dest is not in dimensionsSplitOrder/,
+    ],
+  ];
+  for (const [name, config, message] of refused) {
+    test(`refuses ${name}, naming the field`, async () => {
+      await assert.rejects(cuvee.createTable(config), message);
+    });
+  }
+
+  test('accepts HLL over any column and TDigest over numeric columns', async () => {
+    const config = airlineConfigWith([
+      tree(['Origin'], ['DISTINCTCOUNTHLL__Dest', 'PERCENTILETDIGESTMV__DivTotalGTimes']),
+    ]);
+    await cuvee.createTable(config);
+    await cuvee.deleteTable('airlineStats_OFFLINE');
+  });
+});
+
+test('a star-tree section round-trips its sketch slots; descending offsets are refused', () => {
+  const offsets = Uint32Array.from([0, 3, 3, 7]);
+  const parts = {
+    description: {
+      dimensionsSplitOrder: ['a'],
+      skipStarNodeCreationForDimensions: [],
+      maxLeafRecords: 1,
+      functionColumnPairs: ['DISTINCTCOUNTHLL__x'],
+      metrics: [],
+      sketches: ['hll(8):x'],
+    },
+    nodes: Uint32Array.from([0xffff_ffff, 0xffff_ffff, 0, 3, 0, 0, 0, 0xffff_ffff]),
+    dims: Uint32Array.from([0, 1, 2]),
+    metrics: new Float64Array(0),
+    recordCount: 3,
+    sketches: [{ offsets, bytes: Uint8Array.from([1, 2, 3, 4, 5, 6, 7]) }],
+  };
+  const bytes = encodeStarTreeSection(parts);
+  const view = decodeStarTreeSection(bytes, 'x.seg');
+  assert.deepEqual([...view.sketches[0]!.offsets], [...offsets]);
+  assert.deepEqual([...view.sketches[0]!.bytes], [1, 2, 3, 4, 5, 6, 7]);
+  const corrupt = bytes.slice();
+  const offsetsAt = view.sketches[0]!.offsets.byteOffset;
+  new Uint32Array(corrupt.buffer, offsetsAt, 4).set([0, 5, 3, 7]);
+  assert.throws(() => decodeStarTreeSection(corrupt, 'x.seg'), /sketch 0 offsets descend/);
+});
+
+/**
+ * Rows per segment of the default-tree table: 24 cities, 4 countries, and one visitId per row,
+ * more than the 10,000 values a default-tree dimension may have.
+ */
+const DEFAULT_TREE_SEGMENT_ROWS = 11_000;
+/** Two segments, so the trees' answers merge across segments. */
+const DEFAULT_TREE_ROWS = 2 * DEFAULT_TREE_SEGMENT_ROWS;
+/** Milliseconds per day: the time column holds one day per 1,000 rows. */
+const DAY_MS = 86_400_000;
+
+describe('enableDefaultStarTree builds Pinot default tree', () => {
+  let cuvee: Cuvee;
+  const query: Query = (sql) => cuvee.query(sql);
+
+  before(async () => {
+    cuvee = await Cuvee.open({
+      runtime: { workerCount: 1 },
+      onWarning: () => {},
+      maxRowsPerSegment: DEFAULT_TREE_SEGMENT_ROWS,
+    });
+    await cuvee.createSchema({
+      schemaName: 'visits',
+      dimensionFieldSpecs: [
+        { name: 'country', dataType: 'STRING' },
+        { name: 'city', dataType: 'STRING' },
+        { name: 'visitId', dataType: 'INT' },
+        { name: 'tags', dataType: 'STRING', singleValueField: false },
+      ],
+      metricFieldSpecs: [
+        { name: 'clicks', dataType: 'LONG' },
+        { name: 'spend', dataType: 'DOUBLE' },
+      ],
+      dateTimeFieldSpecs: [
+        { name: 'ts', dataType: 'LONG', format: '1:MILLISECONDS:EPOCH', granularity: '1:DAYS' },
+      ],
+    });
+    await cuvee.createTable({
+      tableName: 'visits',
+      tableType: 'OFFLINE',
+      segmentsConfig: { timeColumnName: 'ts', replication: '1' },
+      tableIndexConfig: { enableDefaultStarTree: true },
+    });
+    const rows = Array.from({ length: DEFAULT_TREE_ROWS }, (_, i) => ({
+      country: `c${i % 4}`,
+      city: `city${i % 24}`,
+      visitId: i,
+      tags: [`t${i % 3}`],
+      clicks: BigInt(i % 17),
+      spend: (i % 101) / 4,
+      ts: BigInt(Date.UTC(2024, 0, 1) + Math.floor(i / 1000) * DAY_MS),
+    }));
+    await cuvee.addRows(cuvee.table('visits'), rows);
+  });
+
+  after(async () => {
+    await cuvee.close();
+  });
+
+  test('split order: dimensions by cardinality descending, then the time column', async () => {
+    const response = await query('SET trace = true; SELECT COUNT(*) FROM visits');
+    assert.match(Object.values(response.traceInfo).join('\n'), /star-tree 0 \[city,country,ts\]/);
+  });
+
+  test('COUNT(*) and SUM over the metrics answer from it, equal to the scan', async () => {
+    for (const sql of [
+      'SELECT COUNT(*), SUM(clicks), SUM(spend) FROM visits',
+      'SELECT country, city, SUM(clicks), AVG(spend) FROM visits GROUP BY country, city ' +
+        'ORDER BY country, city LIMIT 100',
+      "SELECT ts, SUM(spend) FROM visits WHERE country IN ('c1', 'c3') GROUP BY ts ORDER BY ts",
+    ]) {
+      await compare(query, sql, true);
+    }
+    for (const sql of [
+      'SELECT MAX(clicks) FROM visits',
+      'SELECT visitId, COUNT(*) FROM visits GROUP BY visitId ORDER BY visitId LIMIT 5',
+    ]) {
+      await compare(query, sql, false);
+    }
+  });
 });
