@@ -8,20 +8,21 @@ import { newState, type AccumulatorState, type AggregationKind } from './aggrega
 import type { CompiledQuery } from './compiledQuery.js';
 import { selectionSize, subtract, type DocSelection } from './docSelection.js';
 import { nullDocs } from './rowReader.js';
-import { groupKey } from './groupKey.js';
+import type { ExprValue } from '../expr/types.js';
 import {
   aggregateNumeric,
-  denseGroupAt,
   groupByDictIds,
+  type DenseValueStats,
   type KernelContext,
   type NumericColumn,
 } from './kernelPaths.js';
 import type { AggregationSpec } from './plan.js';
-import type { Group } from './segmentExec.js';
 
 /** Aggregations the kernels' COUNT/SUM/MIN/MAX state answers. */
 const KERNEL_KINDS = new Set<AggregationKind>(['COUNT', 'SUM', 'MIN', 'MAX', 'AVG', 'MINMAXRANGE']);
 const NUMERIC_TYPES = new Set(['INT', 'LONG', 'FLOAT', 'DOUBLE']);
+/** Aggregations whose result reads the MIN/MAX state: the others let the kernels skip it. */
+const MIN_MAX_KINDS = new Set<AggregationKind>(['MIN', 'MAX', 'MINMAXRANGE']);
 
 export interface FastPathInput {
   readonly query: CompiledQuery;
@@ -92,8 +93,23 @@ function hasNulls(reader: ColumnReader): boolean {
   return (reader.nullVector()?.cardinality() ?? 0) > 0;
 }
 
+/**
+ * A segment's groups column by column, as the dense kernels leave them: a few arrays rather
+ * than one Map entry, key string and state objects per group, so that tens of thousands of
+ * groups cross from a worker (structured clone) and merge (reduce.ts) cheaply. Group g has
+ * the values keys[c][g], counts[g] docs and, per aggregation i with values[i] defined,
+ * SUM/MIN/MAX values[i].sums[g] etc.; an aggregation with values[i] undefined is a count.
+ */
+export interface PackedGroups {
+  readonly groupCount: number;
+  /** Per group-by expression, each group's value. */
+  readonly keys: readonly ExprValue[][];
+  readonly counts: Uint32Array;
+  readonly values: readonly (DenseValueStats | undefined)[];
+}
+
 /** Group-by on plain SV dictionary columns through the dense kernels, or undefined. */
-export function kernelGroupBy(input: FastPathInput): Map<string, Group> | undefined {
+export function kernelGroupBy(input: FastPathInput): PackedGroups | undefined {
   const plan = input.query.plan;
   const nullHandling = plan.options.enableNullHandling;
   const keyReaders: ColumnReader[] = [];
@@ -131,13 +147,14 @@ export function kernelGroupBy(input: FastPathInput): Map<string, Group> | undefi
     input.selection,
     input.docCount,
     plan.options.numGroupsLimit,
+    plan.aggregations.map((spec) => MIN_MAX_KINDS.has(spec.fn.kind)),
   );
   if (dense === undefined) return undefined;
-  const groups = new Map<string, Group>();
-  for (let g = 0; g < dense.groupCount; g++) {
-    const { keyIds, states } = denseGroupAt(dense, g);
-    const keys = keyIds.map((id, c) => keyReaders[c]!.dictionary!.get(id));
-    groups.set(groupKey(keys), { keys, states });
-  }
-  return groups;
+  const keys = dense.keyIds.map((ids, c) => {
+    const dictionary = keyReaders[c]!.dictionary!;
+    const column = new Array<ExprValue>(dense.groupCount);
+    for (let g = 0; g < dense.groupCount; g++) column[g] = dictionary.get(ids[g]!);
+    return column;
+  });
+  return { groupCount: dense.groupCount, keys, counts: dense.counts, values: dense.values };
 }

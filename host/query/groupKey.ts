@@ -33,3 +33,10 @@ export function groupKey(values: readonly ExprValue[]): string {
   }
   return key;
 }
+
+/** groupKey of group `group` of column-major key values, without gathering them first. */
+export function columnGroupKey(columns: readonly (readonly ExprValue[])[], group: number): string {
+  let key = encode(columns[0]![group]!);
+  for (let i = 1; i < columns.length; i++) key += SEPARATOR + encode(columns[i]![group]!);
+  return key;
+}

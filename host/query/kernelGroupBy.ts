@@ -57,6 +57,8 @@ export interface DenseGroup {
 /** The per-group arrays of one value column in the shared memory. */
 interface ValueArrays {
   readonly source: ValueSource;
+  /** False when no aggregation reads this column's MIN/MAX: the kernel skips them. */
+  readonly minMax: boolean;
   readonly idsPtr: number;
   readonly sumsPtr: number;
   readonly minsPtr: number;
@@ -81,6 +83,7 @@ function allocateLayout(
   temps: KernelTemporaries,
   keys: readonly PackedIdsLocator[],
   sources: readonly (ValueSource | undefined)[],
+  minMaxColumns: readonly boolean[],
   numGroups: number,
   selection: DocSelection,
 ): GroupLayout {
@@ -90,11 +93,12 @@ function allocateLayout(
   const idPtrsPtr = temps.allocate(keys.length * U32_BYTES);
   const cardinalitiesPtr = temps.allocate(keys.length * U32_BYTES);
   const countsPtr = temps.allocate(numGroups * U32_BYTES);
-  const values = sources.map((source) =>
+  const values = sources.map((source, i) =>
     source === undefined
       ? undefined
       : {
           source,
+          minMax: minMaxColumns[i] ?? true,
           idsPtr: source.packed === undefined ? 0 : temps.allocate(blockBytes),
           sumsPtr: temps.allocate(numGroups * F64_BYTES),
           minsPtr: temps.allocate(numGroups * F64_BYTES),
@@ -171,6 +175,7 @@ function aggregateBlock(kernels: KernelInstance, layout: GroupLayout, block: Doc
         arrays.sumsPtr,
       ),
     );
+    if (!arrays.minMax) continue;
     checkStatus(
       'groupMinMaxF64',
       k.groupMinMaxF64(
@@ -345,7 +350,8 @@ function collectGroups(
  * Undefined when the fast path does not apply: a key or value column without kernel-readable
  * locators, a key space over DENSE_GROUP_BUDGET, or more than `maxGroups` non-empty groups
  * (the caller's path then applies its group limit). Nulls read as their stored default: with
- * null handling on, leave null docs out of `selection`.
+ * null handling on, leave null docs out of `selection`. Where `minMaxColumns[v]` is false, no
+ * aggregation reads value column v's MIN/MAX: they are not computed (left at +/-Infinity).
  */
 export function groupByDictIds(
   context: KernelContext,
@@ -354,6 +360,7 @@ export function groupByDictIds(
   selection: DocSelection,
   docCount: number,
   maxGroups: number,
+  minMaxColumns: readonly boolean[] = [],
 ): DenseGroups | undefined {
   if (keyColumns.length === 0 || keyColumns.length > MAX_KEY_COLUMNS) return undefined;
   const keys: PackedIdsLocator[] = [];
@@ -386,14 +393,14 @@ export function groupByDictIds(
   }
   const temps = new KernelTemporaries(context.allocator);
   try {
-    const layout = allocateLayout(temps, keys, sources, numGroups, selection);
+    const layout = allocateLayout(temps, keys, sources, minMaxColumns, numGroups, selection);
     const views = memoryViews(context.kernels.memory);
     initializeLayout(layout, cardinalities, views);
     forEachDocBlock(selection, GROUP_BLOCK_DOCS, layout.docsPtr, views, (block) =>
       aggregateBlock(context.kernels, layout, block),
     );
     for (const arrays of layout.values) {
-      if (arrays === undefined) continue;
+      if (arrays === undefined || !arrays.minMax) continue;
       const suspect = suspectGroups(layout, arrays, views);
       if (suspect !== undefined) {
         redoMinMax(context.kernels, layout, arrays, suspect, selection, views);

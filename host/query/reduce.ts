@@ -12,6 +12,8 @@ import { transformExpr } from '../sql/visit.js';
 import { finalResult, mergeStates, newState, type AccumulatorState } from './aggregations.js';
 import { columnTypeOf, formatCell } from './cells.js';
 import type { CompiledQuery } from './compiledQuery.js';
+import type { PackedGroups } from './fastPaths.js';
+import { columnGroupKey } from './groupKey.js';
 import type { QueryPlan } from './plan.js';
 import type { ColumnDataType, ResultTable } from './response.js';
 import type { Group, SegmentResult, SelectedRow } from './segmentExec.js';
@@ -139,62 +141,394 @@ function postAggregationType(
   return columnTypeOf(compiled.type);
 }
 
-/** One post-aggregation row: group values and final aggregation results under their keys. */
-function aggregatedRow(
+/**
+ * Fills one post-aggregation row (group values and final aggregation results under their
+ * keys) per call, reusing the same object: tens of thousands of groups allocate no rows.
+ */
+function rowFiller(
   plan: QueryPlan,
-  keys: readonly ExprValue[],
-  states: readonly AccumulatorState[],
-): Row {
+): (keys: readonly ExprValue[], states: readonly AccumulatorState[]) => Row {
+  const groupNames = plan.groupBy.map((_, i) => `${GROUP_KEY_PREFIX}${i}`);
+  const aggregateNames = plan.aggregations.map((_, i) => `${AGGREGATE_KEY_PREFIX}${i}`);
   const row: Record<string, ExprValue> = {};
-  keys.forEach((value, i) => (row[`${GROUP_KEY_PREFIX}${i}`] = value));
-  plan.aggregations.forEach((spec, i) => {
-    const value = finalResult(spec.fn, states[i]!, plan.options.enableNullHandling);
-    row[`${AGGREGATE_KEY_PREFIX}${i}`] =
-      spec.fn.resultType === 'LONG' && typeof value === 'number' ? BigInt(value) : value;
-  });
-  // Group keys may be booleans (a predicate grouped on); the evaluators read any ExprValue.
-  return row as Row;
+  const nullHandling = plan.options.enableNullHandling;
+  return (keys, states) => {
+    for (let i = 0; i < keys.length; i++) row[groupNames[i]!] = keys[i]!;
+    for (let i = 0; i < plan.aggregations.length; i++) {
+      const fn = plan.aggregations[i]!.fn;
+      const value = finalResult(fn, states[i]!, nullHandling);
+      row[aggregateNames[i]!] =
+        fn.resultType === 'LONG' && typeof value === 'number' ? BigInt(value) : value;
+    }
+    // Group keys may be booleans (a predicate grouped on); the evaluators read any ExprValue.
+    return row as Row;
+  };
+}
+
+/** A copy of a group that a reused one (PackedMerge.groups) will not overwrite. */
+function detached(group: Group): Group {
+  return { keys: group.keys.slice(), states: group.states.map((state) => ({ ...state })) };
+}
+
+interface RankedGroup {
+  readonly group: Group;
+  readonly order: ExprValue[];
+}
+
+/** Candidates beyond twice the wanted count before a trim: keeps tiny LIMITs from re-sorting. */
+const TRIM_SLACK = 64;
+
+/**
+ * The first `wanted` groups in ORDER BY order, ties in arrival order: what a stable sort of
+ * every group followed by a slice keeps, in O(n log wanted) and without holding every group.
+ */
+class TopGroups {
+  private ranked: RankedGroup[] = [];
+  /** The last kept order once a trim has run: a group that does not beat it cannot enter. */
+  private threshold: ExprValue[] | undefined;
+
+  constructor(
+    private readonly wanted: number,
+    private readonly compare: (a: readonly ExprValue[], b: readonly ExprValue[]) => number,
+  ) {}
+
+  /** Offers a group; it and `order` are copied when kept, so callers may reuse them. */
+  offer(group: Group, order: readonly ExprValue[]): void {
+    if (this.wanted === 0) return;
+    if (this.threshold !== undefined && this.compare(order, this.threshold) >= 0) return;
+    this.ranked.push({ group: detached(group), order: order.slice() });
+    if (this.ranked.length >= 2 * this.wanted + TRIM_SLACK) this.trim();
+  }
+
+  sorted(): RankedGroup[] {
+    this.trim();
+    return this.ranked;
+  }
+
+  private trim(): void {
+    this.ranked.sort((a, b) => this.compare(a.order, b.order));
+    if (this.ranked.length > this.wanted) this.ranked.length = this.wanted;
+    if (this.ranked.length === this.wanted) this.threshold = this.ranked[this.wanted - 1]!.order;
+  }
+}
+
+/** The groups of the page in output order (HAVING applied), before OFFSET is cut. */
+function rankGroups(
+  query: CompiledQuery,
+  groups: Iterable<Group>,
+  fill: ReturnType<typeof rowFiller>,
+): Group[] {
+  const plan = query.plan;
+  const wanted = plan.offset + plan.limit;
+  const having =
+    plan.having === undefined ? undefined : compilePostAggregation(plan, query, plan.having);
+  const passes = (group: Group): boolean =>
+    having === undefined || having.evaluate(fill(group.keys, group.states)) === true;
+  const page: Group[] = [];
+  if (plan.orderBy.length === 0) {
+    for (const group of groups) {
+      if (page.length >= wanted) break;
+      if (passes(group)) page.push(detached(group));
+    }
+    return page;
+  }
+  const orderKeys = plan.orderBy.map((item) => compilePostAggregation(plan, query, item.expr));
+  const top = new TopGroups(wanted, rowComparator(plan.orderBy));
+  const order = new Array<ExprValue>(orderKeys.length);
+  for (const group of groups) {
+    if (!passes(group)) continue;
+    const row = fill(group.keys, group.states);
+    for (let i = 0; i < orderKeys.length; i++) order[i] = orderKeys[i]!.evaluate(row);
+    top.offer(group, order);
+  }
+  for (const ranked of top.sorted()) page.push(ranked.group);
+  return page;
 }
 
 function reduceAggregated(query: CompiledQuery, groups: Iterable<Group>): ResultTable {
   const plan = query.plan;
   const outputs = plan.outputs.map((output) => compilePostAggregation(plan, query, output.expr));
-  const having =
-    plan.having === undefined ? undefined : compilePostAggregation(plan, query, plan.having);
-  const orderKeys = plan.orderBy.map((item) => compilePostAggregation(plan, query, item.expr));
-  const rows: { values: ExprValue[]; order: ExprValue[] }[] = [];
-  for (const group of groups) {
-    const row = aggregatedRow(plan, group.keys, group.states);
-    if (having !== undefined && having.evaluate(row) !== true) continue;
-    rows.push({
-      values: outputs.map((output) => output.evaluate(row)),
-      order: orderKeys.map((key) => key.evaluate(row)),
-    });
-  }
-  if (plan.orderBy.length > 0) {
-    const compare = rowComparator(plan.orderBy);
-    rows.sort((a, b) => compare(a.order, b.order));
-  }
+  const fill = rowFiller(plan);
+  const page = rankGroups(query, groups, fill).slice(plan.offset);
   const types = plan.outputs.map((output, i) =>
     postAggregationType(plan, query, output.expr, outputs[i]!),
   );
-  const page = rows.slice(plan.offset, plan.offset + plan.limit);
   return {
     dataSchema: { columnNames: plan.outputs.map((output) => output.name), columnDataTypes: types },
-    rows: page.map((row) => row.values.map((value, i) => formatCell(value, types[i]!))),
+    rows: page.map((group) => {
+      const row = fill(group.keys, group.states);
+      return outputs.map((output, i) => formatCell(output.evaluate(row), types[i]!));
+    }),
   };
 }
 
+/** The state of aggregation `i` of packed group `g`, as the row path would have built it. */
+function packedState(groups: PackedGroups, i: number, g: number): AccumulatorState {
+  const count = groups.counts[g]!;
+  const stats = groups.values[i];
+  return stats === undefined
+    ? { count, sum: 0, min: Number.POSITIVE_INFINITY, max: Number.NEGATIVE_INFINITY }
+    : { count, sum: stats.sums[g]!, min: stats.mins[g]!, max: stats.maxs[g]! };
+}
+
+/** Merges packed groups into `merged` as mergeStates would; true when the limit cut some. */
+function mergePackedIntoMap(
+  merged: Map<string, Group>,
+  groups: PackedGroups,
+  numGroupsLimit: number,
+): boolean {
+  let limitReached = false;
+  const aggregationCount = groups.values.length;
+  for (let g = 0; g < groups.groupCount; g++) {
+    const key = columnGroupKey(groups.keys, g);
+    const existing = merged.get(key);
+    if (existing === undefined) {
+      if (merged.size >= numGroupsLimit) {
+        limitReached = true;
+        continue;
+      }
+      const states = new Array<AccumulatorState>(aggregationCount);
+      for (let i = 0; i < aggregationCount; i++) states[i] = packedState(groups, i, g);
+      merged.set(key, { keys: groups.keys.map((column) => column[g]!), states });
+      continue;
+    }
+    for (let i = 0; i < aggregationCount; i++) {
+      const incoming = packedState(groups, i, g);
+      const into = existing.states[i]!;
+      into.count += incoming.count;
+      into.sum += incoming.sum;
+      if (incoming.min < into.min) into.min = incoming.min;
+      if (incoming.max > into.max) into.max = incoming.max;
+    }
+  }
+  return limitReached;
+}
+
+/** Key kinds whose Map identity (SameValueZero) groups exactly as groupKey does. */
+const RAW_KEY_TYPES = new Set(['number', 'bigint', 'string', 'boolean']);
+
+/**
+ * How the merge finds a group: by its key string; by its one raw key value (the packed
+ * results have one key column whose values share one primitive type, so Map identity groups
+ * as groupKey does); or, for integral keys in a range near the group count, by the slot
+ * `value - base` of an array (no hashing at all).
+ */
+type KeyPlan =
+  | { readonly kind: 'strings' }
+  | { readonly kind: 'raw' }
+  | { readonly kind: 'slots'; readonly base: number; readonly size: number };
+
+/** Most integer slots: 16 MiB of indexes, filled in a few milliseconds. */
+const MAX_KEY_SLOTS = 1 << 22;
+/** Slots per merged group at most, so that sparse keys do not pay for empty ranges. */
+const SLOTS_PER_GROUP = 4;
+
+/** The integral value of a key, or undefined (fractions, NaN, LONGs beyond 2^53, others). */
+function integralKey(value: ExprValue): number | undefined {
+  const key = rawKey(value);
+  return typeof key === 'number' && Number.isInteger(key) ? key : undefined;
+}
+
+function keyPlan(query: CompiledQuery, packed: readonly PackedGroups[]): KeyPlan {
+  if (query.plan.groupBy.length !== 1) return { kind: 'strings' };
+  let keyType: string | undefined;
+  let integral = true;
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  let groupCount = 0;
+  for (const groups of packed) {
+    const column = groups.keys[0]!;
+    groupCount += column.length;
+    for (let g = 0; g < column.length; g++) {
+      const type = column[g] === null ? 'null' : typeof column[g];
+      keyType ??= type;
+      if (type !== keyType || !RAW_KEY_TYPES.has(type)) return { kind: 'strings' };
+      const key = integral ? integralKey(column[g]!) : undefined;
+      if (key === undefined) {
+        integral = false;
+        continue;
+      }
+      if (key < min) min = key;
+      if (key > max) max = key;
+    }
+  }
+  const size = max - min + 1;
+  if (!integral || groupCount === 0 || size > Math.min(MAX_KEY_SLOTS, SLOTS_PER_GROUP * groupCount))
+    return { kind: 'raw' };
+  return { kind: 'slots', base: min, size };
+}
+
+/** The largest LONG a double holds exactly. */
+const MAX_EXACT_LONG = BigInt(Number.MAX_SAFE_INTEGER);
+
+/**
+ * A Map key for a raw key value: LONGs within 2^53 as numbers (Maps hash those faster than
+ * bigints); the mapping stays one-to-one since larger LONGs keep their bigint.
+ */
+function rawKey(value: ExprValue): unknown {
+  if (typeof value !== 'bigint' || value > MAX_EXACT_LONG || value < -MAX_EXACT_LONG) return value;
+  return Number(value);
+}
+
+/** One aggregation's merged SUM/MIN/MAX per group; undefined for a count. */
+interface MergedStats {
+  readonly sums: number[];
+  readonly mins: number[];
+  readonly maxs: number[];
+}
+
+/**
+ * Packed groups of every segment merged column by column: one Map entry (key → group index)
+ * and a few array slots per group instead of a Group, key array and states per group. The
+ * merge adds in segment order, as mergeStates does, so SUMs round the same way.
+ */
+class PackedMerge {
+  private readonly index = new Map<unknown, number>();
+  private readonly keys: ExprValue[][];
+  private readonly counts: number[] = [];
+  private readonly stats: (MergedStats | undefined)[];
+  limitReached = false;
+
+  /** Group index + 1 per key slot (0: none yet), for KeyPlan 'slots'. */
+  private readonly slots: Int32Array | undefined;
+
+  constructor(
+    template: PackedGroups,
+    private readonly numGroupsLimit: number,
+    private readonly plan: KeyPlan,
+  ) {
+    this.slots = plan.kind === 'slots' ? new Int32Array(plan.size) : undefined;
+    this.keys = template.keys.map(() => []);
+    this.stats = template.values.map((values) =>
+      values === undefined ? undefined : { sums: [], mins: [], maxs: [] },
+    );
+  }
+
+  add(groups: PackedGroups): void {
+    if (this.slots !== undefined) {
+      this.addBySlot(groups, this.slots);
+      return;
+    }
+    const firstKeys = groups.keys[0]!;
+    const raw = this.plan.kind === 'raw';
+    for (let g = 0; g < groups.groupCount; g++) {
+      const key = raw ? rawKey(firstKeys[g]!) : columnGroupKey(groups.keys, g);
+      const at = this.index.get(key);
+      if (at !== undefined) {
+        this.combine(at, groups, g);
+      } else if (this.append(groups, g)) {
+        this.index.set(key, this.counts.length - 1);
+      }
+    }
+  }
+
+  private addBySlot(groups: PackedGroups, slots: Int32Array): void {
+    const base = this.plan.kind === 'slots' ? this.plan.base : 0;
+    const firstKeys = groups.keys[0]!;
+    for (let g = 0; g < groups.groupCount; g++) {
+      const slot = integralKey(firstKeys[g]!)! - base;
+      const at = slots[slot]! - 1;
+      if (at >= 0) {
+        this.combine(at, groups, g);
+      } else if (this.append(groups, g)) {
+        slots[slot] = this.counts.length;
+      }
+    }
+  }
+
+  /** The merged groups in first-seen order as one reused Group: copy what you keep. */
+  *groups(): Generator<Group> {
+    const keys = this.keys.map(() => null as ExprValue);
+    const states = this.stats.map(
+      (): AccumulatorState => ({
+        count: 0,
+        sum: 0,
+        min: Number.POSITIVE_INFINITY,
+        max: Number.NEGATIVE_INFINITY,
+      }),
+    );
+    const group: Group = { keys, states };
+    for (let at = 0; at < this.counts.length; at++) {
+      for (let c = 0; c < keys.length; c++) keys[c] = this.keys[c]![at]!;
+      for (let i = 0; i < states.length; i++) {
+        const state = states[i]!;
+        const stats = this.stats[i];
+        state.count = this.counts[at]!;
+        if (stats === undefined) continue;
+        state.sum = stats.sums[at]!;
+        state.min = stats.mins[at]!;
+        state.max = stats.maxs[at]!;
+      }
+      yield group;
+    }
+  }
+
+  /** Appends group g as a new merged group; false when numGroupsLimit leaves it out. */
+  private append(groups: PackedGroups, g: number): boolean {
+    if (this.counts.length >= this.numGroupsLimit) {
+      this.limitReached = true;
+      return false;
+    }
+    for (let c = 0; c < this.keys.length; c++) this.keys[c]!.push(groups.keys[c]![g]!);
+    this.counts.push(groups.counts[g]!);
+    for (let i = 0; i < this.stats.length; i++) {
+      const into = this.stats[i];
+      const from = groups.values[i];
+      if (into === undefined || from === undefined) continue;
+      into.sums.push(from.sums[g]!);
+      into.mins.push(from.mins[g]!);
+      into.maxs.push(from.maxs[g]!);
+    }
+    return true;
+  }
+
+  private combine(at: number, groups: PackedGroups, g: number): void {
+    this.counts[at]! += groups.counts[g]!;
+    for (let i = 0; i < this.stats.length; i++) {
+      const into = this.stats[i];
+      const from = groups.values[i];
+      if (into === undefined || from === undefined) continue;
+      into.sums[at]! += from.sums[g]!;
+      if (from.mins[g]! < into.mins[at]!) into.mins[at] = from.mins[g]!;
+      if (from.maxs[g]! > into.maxs[at]!) into.maxs[at] = from.maxs[g]!;
+    }
+  }
+}
+
+/** Merged groups; with packed results only, one reused Group (see PackedMerge.groups). */
 function mergeGroups(
   query: CompiledQuery,
   results: readonly SegmentResult[],
-): { groups: Map<string, Group>; limitReached: boolean } {
+): { groups: Iterable<Group>; limitReached: boolean } {
+  const packed: PackedGroups[] = [];
+  for (const result of results) {
+    if (result.kind !== 'groupBy') continue;
+    if (result.groups instanceof Map) return mergeGroupMaps(query, results);
+    packed.push(result.groups);
+  }
+  if (packed.length === 0) return { groups: [], limitReached: false };
+  const limit = query.plan.options.numGroupsLimit;
+  const merge = new PackedMerge(packed[0]!, limit, keyPlan(query, packed));
+  for (const groups of packed) merge.add(groups);
+  return { groups: merge.groups(), limitReached: merge.limitReached };
+}
+
+/** Merges results of which some come from the row path or a star-tree (Maps of Groups). */
+function mergeGroupMaps(
+  query: CompiledQuery,
+  results: readonly SegmentResult[],
+): { groups: Iterable<Group>; limitReached: boolean } {
   const plan = query.plan;
   const merged = new Map<string, Group>();
   let limitReached = false;
   for (const result of results) {
     if (result.kind !== 'groupBy') continue;
     limitReached ||= result.limitReached;
+    if (!(result.groups instanceof Map)) {
+      const limit = plan.options.numGroupsLimit;
+      limitReached = mergePackedIntoMap(merged, result.groups, limit) || limitReached;
+      continue;
+    }
     for (const [key, group] of result.groups) {
       const existing = merged.get(key);
       if (existing === undefined) {
@@ -210,7 +544,7 @@ function mergeGroups(
       }
     }
   }
-  return { groups: merged, limitReached };
+  return { groups: merged.values(), limitReached };
 }
 
 function reduceDistinct(query: CompiledQuery, results: readonly SegmentResult[]): ReduceOutcome {
@@ -280,7 +614,7 @@ export function reduceResults(
     case 'groupBy': {
       const { groups, limitReached } = mergeGroups(query, results);
       return {
-        resultTable: reduceAggregated(query, groups.values()),
+        resultTable: reduceAggregated(query, groups),
         numGroupsLimitReached: limitReached,
       };
     }

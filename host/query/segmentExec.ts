@@ -12,7 +12,7 @@ import { evaluateFilter, type FilterContext } from './filterExec.js';
 import type { FilterNode } from './filterPlan.js';
 import { groupKey } from './groupKey.js';
 import { RowReader } from './rowReader.js';
-import { kernelAggregation, kernelGroupBy } from './fastPaths.js';
+import { kernelAggregation, kernelGroupBy, type PackedGroups } from './fastPaths.js';
 import type { KernelContext } from './kernelPaths.js';
 import { executeStarTree } from './starTreeExec.js';
 
@@ -46,7 +46,8 @@ export type SegmentResult =
   | { readonly kind: 'aggregation'; readonly states: AccumulatorState[] }
   | {
       readonly kind: 'groupBy';
-      readonly groups: Map<string, Group>;
+      /** A Map from the row path and star-tree; the dense kernels' groups stay packed. */
+      readonly groups: Map<string, Group> | PackedGroups;
       readonly limitReached: boolean;
     }
   | {
