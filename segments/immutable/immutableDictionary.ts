@@ -86,6 +86,14 @@ export class ImmutableDictionary implements Dictionary {
   }
 
   indexOf(value: ScalarValue): number {
+    // INT and LONG compare exactly as typed values: a binary search straight over the view
+    // skips the reference's order-key encoding per probe (a fifth of a user-facing query).
+    if (this.storedType === 'INT' && typeof value === 'number' && (value | 0) === value) {
+      return searchSorted(this.fixed as Int32Array, value);
+    }
+    if (this.storedType === 'LONG' && typeof value === 'bigint') {
+      return searchSorted(this.fixed as BigInt64Array, value);
+    }
     return dictionaryLookup(this.encoded, value);
   }
 
@@ -126,4 +134,21 @@ export class ImmutableDictionary implements Dictionary {
     }
     return ids.slice(0, unique);
   }
+}
+
+/** Java's binarySearch over ascending distinct values: the index, or -(insertionPoint) - 1. */
+function searchSorted<T extends number | bigint>(
+  values: { readonly length: number; readonly [index: number]: T },
+  value: T,
+): number {
+  let low = 0;
+  let high = values.length - 1;
+  while (low <= high) {
+    const middle = (low + high) >>> 1;
+    const probe = values[middle]!;
+    if (probe < value) low = middle + 1;
+    else if (probe > value) high = middle - 1;
+    else return middle;
+  }
+  return -low - 1;
 }

@@ -17,6 +17,7 @@ import type {
   ImmutableSegmentInput,
 } from '../../../segments/spi/builder.js';
 import type { ColumnReader, ValueBlock } from '../../../segments/spi/columnReader.js';
+import type { Dictionary } from '../../../segments/spi/dictionary.js';
 import { seeded } from './expectations.js';
 import { forEachSeed, SeededRandom } from '../../support/random.js';
 import { distinctSorted, expectedCell, isNullCell, readCell } from './expectations.js';
@@ -162,6 +163,24 @@ function checkDictionary(reader: ColumnReader): void {
     const value = dictionary.get(id);
     assert.equal(dictionary.indexOf(value), id, `${reader.name} indexOf(get(${id}))`);
     if (id > 0) assert.ok(compare(dictionary.get(id - 1), value) < 0, `${reader.name} ascends`);
+    checkAbsentNeighbours(dictionary, value, id);
+  }
+}
+
+/** Values next to a present INT/LONG value: absent ones answer -(insertion point) - 1. */
+function checkAbsentNeighbours(dictionary: Dictionary, value: ScalarValue, id: number): void {
+  const below = typeof value === 'bigint' ? value - 1n : (value as number) - 1;
+  const above = typeof value === 'bigint' ? value + 1n : (value as number) + 1;
+  const checks = [
+    { neighbour: below, presentId: id - 1, insertion: id },
+    { neighbour: above, presentId: id + 1, insertion: id + 1 },
+  ];
+  for (const { neighbour, presentId, insertion } of checks) {
+    const isInt = dictionary.storedType === 'INT' && (Number(neighbour) | 0) === neighbour;
+    if (typeof neighbour !== 'bigint' && !isInt) continue;
+    const found = dictionary.indexOf(neighbour);
+    if (found >= 0) assert.equal(found, presentId, `indexOf(${String(neighbour)}) next to ${id}`);
+    else assert.equal(found, -insertion - 1, `insertion of ${String(neighbour)}`);
   }
 }
 
