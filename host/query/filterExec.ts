@@ -178,7 +178,7 @@ function sortedLeafBound(
 }
 
 /** Dictionary ids whose value satisfies the predicate. */
-function matchingIds(dictionary: Dictionary, predicate: ColumnPredicate): IdSet {
+export function matchingIds(dictionary: Dictionary, predicate: ColumnPredicate): IdSet {
   switch (predicate.op) {
     case 'in':
       return IdSet.of(dictionary.idsOf(predicate.values as ScalarValue[]));

@@ -5,11 +5,10 @@
 // filter is an AND of per-dimension predicates (any AND/OR/NOT of predicates on one dimension
 // folds into one set of matching dictionary ids). Null handling needs null-free columns: the
 // records keep no null vectors.
-import type { ScalarValue } from '../config/types.js';
-import type { Dictionary } from '../../segments/spi/dictionary.js';
 import type { Segment } from '../../segments/spi/segment.js';
 import type { StarTree } from '../../segments/immutable/starTreeReader.js';
-import type { ColumnPredicate, FilterNode } from './filterPlan.js';
+import { matchingIds } from './filterExec.js';
+import type { FilterNode } from './filterPlan.js';
 import type { AggregationSpec, QueryPlan } from './plan.js';
 import { DEFAULT_HLL_LOG2M } from './sketches/hll.js';
 import { DEFAULT_TDIGEST_COMPRESSION } from './sketches/tdigest.js';
@@ -46,22 +45,6 @@ function bitsetOf(ids: Iterable<number>, cardinality: number): Uint32Array {
   const words = new Uint32Array(Math.ceil(cardinality / WORD_BITS));
   for (const id of ids) words[id >>> 5] = words[id >>> 5]! | (1 << (id & 31));
   return words;
-}
-
-function matchingIds(dictionary: Dictionary, predicate: ColumnPredicate): Iterable<number> {
-  switch (predicate.op) {
-    case 'in':
-      return dictionary.idsOf(predicate.values as ScalarValue[]);
-    case 'range':
-      return dictionary.idsInRange(predicate.range);
-    case 'regex': {
-      const ids: number[] = [];
-      for (let id = 0; id < dictionary.cardinality; id++) {
-        if (predicate.regex.test(dictionary.get(id) as string)) ids.push(id);
-      }
-      return ids;
-    }
-  }
 }
 
 function combine(into: DimensionSets, from: DimensionSets, and: boolean): void {
