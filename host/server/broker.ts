@@ -3,13 +3,9 @@
 // the client sends `Pinot-Use-Http-Status-For-Errors: true`.
 import type { Cuvee } from '../cuvee.js';
 import { ErrorCode } from '../errors/errors.js';
-import {
-  emptyResponse,
-  responseToJson,
-  toQueryException,
-  type BrokerResponse,
-} from '../query/response.js';
+import { emptyResponse, toQueryException, type BrokerResponse } from '../query/response.js';
 import { ARROW_STREAM_CONTENT_TYPE, resultTableToArrow } from './arrowResult.js';
+import { brokerResponseJson } from './brokerJson.js';
 import { HttpError, readJsonBody, sendJsonText, sendText, type RequestContext } from './http.js';
 import type { QueryGate, ServerLimits } from './limits.js';
 import type { ServerMetrics } from './metrics.js';
@@ -100,13 +96,19 @@ const FROM_NAME = /\bfrom\s+"?([A-Za-z_][\w.$-]*)"?/gi;
  * a client cannot grow the metrics without bound with made-up names.
  */
 export function metricsTableOf(sql: string, cuvee: Cuvee): string {
-  for (const match of sql.matchAll(FROM_NAME)) {
-    const name = match[1]!;
-    if (cuvee.catalog.table(name) !== undefined || cuvee.catalog.tablesOf(name).length > 0) {
-      return name;
+  // exec on the shared global regex: matchAll would clone the regex for every query.
+  FROM_NAME.lastIndex = 0;
+  try {
+    for (let match = FROM_NAME.exec(sql); match !== null; match = FROM_NAME.exec(sql)) {
+      const name = match[1]!;
+      if (cuvee.catalog.table(name) !== undefined || cuvee.catalog.tablesOf(name).length > 0) {
+        return name;
+      }
     }
+    return '';
+  } finally {
+    FROM_NAME.lastIndex = 0;
   }
-  return '';
 }
 
 function statusFor(context: RequestContext, response: BrokerResponse): number {
@@ -136,7 +138,7 @@ function reply(context: RequestContext, response: BrokerResponse): void {
     );
     return;
   }
-  sendJsonText(context.response, status, responseToJson(response));
+  sendJsonText(context.response, status, brokerResponseJson(response));
 }
 
 /** Answers one query request; every failure becomes a Pinot exception body. */
@@ -145,7 +147,8 @@ export async function handleQuery(context: RequestContext, deps: BrokerDeps): Pr
   let release: (() => void) | undefined;
   let table = '';
   try {
-    release = await deps.gate.acquire();
+    // A free slot is taken without a promise: most requests find one, and each await costs.
+    release = deps.gate.tryAcquire() ?? (await deps.gate.acquire());
     const request = await readQueryRequest(context, deps.limits);
     table = metricsTableOf(request.sql, deps.cuvee);
     const response = await deps.cuvee.query(request.sql, { queryOptions: request.queryOptions });
@@ -163,7 +166,7 @@ export async function handleQuery(context: RequestContext, deps: BrokerDeps): Pr
       0,
     );
     if (error instanceof HttpError && error.status === 413) {
-      sendJsonText(context.response, 413, responseToJson(response));
+      sendJsonText(context.response, 413, brokerResponseJson(response));
     } else {
       reply(context, response);
     }

@@ -92,6 +92,13 @@ export class QueryGate {
     return this.waiting.length;
   }
 
+  /** A slot now, or undefined when every slot is taken (then acquire queues) or the gate closed. */
+  tryAcquire(): (() => void) | undefined {
+    if (this.closed || this.running >= this.limits.maxConcurrentQueries) return undefined;
+    this.running++;
+    return this.releaser();
+  }
+
   acquire(): Promise<() => void> {
     if (this.closed) return Promise.reject(new ShuttingDownError());
     if (this.running < this.limits.maxConcurrentQueries) {

@@ -24,6 +24,18 @@ interface Gauge {
 
 export type QueryOutcome = 'success' | 'error' | 'rejected';
 
+/** A table's label texts, made once: every query needs two, and escaping them costs. */
+type TableLabelTexts = Readonly<Record<QueryOutcome | 'table', string>>;
+
+function tableLabelTexts(table: string): TableLabelTexts {
+  return {
+    table: labelText({ table }),
+    success: labelText({ table, outcome: 'success' }),
+    error: labelText({ table, outcome: 'error' }),
+    rejected: labelText({ table, outcome: 'rejected' }),
+  };
+}
+
 export class ServerMetrics {
   private readonly queries = new Map<string, number>();
   private readonly docsScanned = new Map<string, number>();
@@ -31,12 +43,19 @@ export class ServerMetrics {
   private latencyCount = 0;
   private latencySumSeconds = 0;
   private readonly gauges = new Map<string, Gauge>();
+  /** Keyed by the table label; its values are real tables only, so the map stays small. */
+  private readonly labelTextsByTable = new Map<string, TableLabelTexts>();
 
   /** Counts one finished (or refused) query. `table` is '' when the SQL names none. */
   recordQuery(table: string, outcome: QueryOutcome, latencyMs: number, docsScanned: number): void {
-    const key = labelText({ table, outcome });
+    let labels = this.labelTextsByTable.get(table);
+    if (labels === undefined) {
+      labels = tableLabelTexts(table);
+      this.labelTextsByTable.set(table, labels);
+    }
+    const key = labels[outcome];
     this.queries.set(key, (this.queries.get(key) ?? 0) + 1);
-    const tableKey = labelText({ table });
+    const tableKey = labels.table;
     this.docsScanned.set(tableKey, (this.docsScanned.get(tableKey) ?? 0) + docsScanned);
     if (outcome === 'rejected') return;
     const seconds = latencyMs / 1000;

@@ -10,9 +10,10 @@ import type { DeepStore } from '../deepstore/deepStore.js';
 import { LocalDeepStore } from '../deepstore/localDeepStore.js';
 import { ConfigError, DataError, SegmentFormatError } from '../errors/errors.js';
 import { AlreadyExistsError, NotFoundError } from '../catalog/catalog.js';
-import { emptyResponse, responseToJson, toQueryException } from '../query/response.js';
+import { emptyResponse, toQueryException } from '../query/response.js';
 import { assert } from '../util/assert.js';
 import { handleQuery, type BrokerDeps } from './broker.js';
+import { brokerResponseJson } from './brokerJson.js';
 import {
   clusterHandlers,
   realtimeHandlers,
@@ -72,6 +73,8 @@ type Api = 'controller' | 'broker' | 'both';
 interface Route {
   readonly method: string;
   readonly pattern: RegExp;
+  /** The path itself when the template has no `{}` segment. */
+  readonly literalPath: string | undefined;
   readonly api: Api;
   readonly handler: Handler;
 }
@@ -82,18 +85,37 @@ function path(template: string): RegExp {
   return new RegExp(`^${escaped}/?$`);
 }
 
+function makeRoute(method: string, template: string, api: Api, handler: Handler): Route {
+  const literalPath = template.includes('{}') ? undefined : template;
+  return { method, pattern: path(template), literalPath, api, handler };
+}
+
+/**
+ * The routes matching each literal route path (with and without its trailing slash), so the
+ * paths every query takes are matched with one lookup instead of a test of every pattern.
+ */
+function routesByLiteralPath(routes: readonly Route[]): Map<string, Route[]> {
+  const byPath = new Map<string, Route[]>();
+  for (const { literalPath } of routes) {
+    if (literalPath === undefined) continue;
+    for (const pathname of [literalPath, `${literalPath}/`]) {
+      byPath.set(
+        pathname,
+        routes.filter((route) => route.pattern.test(pathname)),
+      );
+    }
+  }
+  return byPath;
+}
+
 function controllerRoutes(deps: ControllerDeps, query: Handler): Route[] {
   const schemas = schemaHandlers(deps);
   const tables = tableHandlers(deps);
   const segments = segmentHandlers(deps);
   const cluster = clusterHandlers(deps);
   const realtime = realtimeHandlers(deps);
-  const route = (method: string, template: string, handler: Handler): Route => ({
-    method,
-    pattern: path(template),
-    api: 'controller',
-    handler,
-  });
+  const route = (method: string, template: string, handler: Handler): Route =>
+    makeRoute(method, template, 'controller', handler);
   return [
     route('GET', '/schemas', schemas.listSchemas!),
     route('POST', '/schemas', schemas.addSchema!),
@@ -128,7 +150,7 @@ function controllerRoutes(deps: ControllerDeps, query: Handler): Route[] {
 function brokerRoutes(query: Handler): Route[] {
   return ['POST /query/sql', 'GET /query/sql', 'POST /query'].map((entry) => {
     const [method, template] = entry.split(' ') as [string, string];
-    return { method, pattern: path(template), api: 'broker', handler: query };
+    return makeRoute(method, template, 'broker', query);
   });
 }
 
@@ -148,6 +170,7 @@ class Node {
   readonly limits: ServerLimits;
   readonly gate: QueryGate;
   private readonly routes: Route[];
+  private readonly literalRoutes: Map<string, Route[]>;
   private inFlight = 0;
   private closing = false;
   private drained: (() => void) | undefined;
@@ -178,6 +201,7 @@ class Node {
       broker: () => this.brokerAddress,
     };
     this.routes = [...controllerRoutes(controllerDeps, query), ...brokerRoutes(query)];
+    this.literalRoutes = routesByLiteralPath(this.routes);
     registerTableGauges(this.metrics, options.cuvee);
     registerRealtimeGauges(this.metrics, options.cuvee);
   }
@@ -208,10 +232,13 @@ class Node {
   ): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const pathname = url.pathname;
-    if (await this.handleCommon(api, request, response, pathname)) return;
-    const candidates = this.routes.filter(
-      (route) => (api === 'both' || route.api === api) && route.pattern.test(pathname),
-    );
+    const method = request.method;
+    const common = method === 'GET' || method === 'HEAD';
+    if (common && (await this.handleCommon(api, response, pathname))) return;
+    const matching =
+      this.literalRoutes.get(pathname) ??
+      this.routes.filter((route) => route.pattern.test(pathname));
+    const candidates = api === 'both' ? matching : matching.filter((route) => route.api === api);
     const route = candidates.find((candidate) => candidate.method === request.method);
     if (route === undefined) {
       request.resume();
@@ -254,17 +281,15 @@ class Node {
   private refuseQuery(response: ServerResponse): void {
     const body = emptyResponse('', 'cuvee-broker');
     body.exceptions.push(toQueryException(new ShuttingDownError()));
-    sendJsonText(response, 503, responseToJson(body));
+    sendJsonText(response, 503, brokerResponseJson(body));
   }
 
   /** /health, /metrics and the console: on every API's port. */
   private async handleCommon(
     api: Api,
-    request: IncomingMessage,
     response: ServerResponse,
     pathname: string,
   ): Promise<boolean> {
-    if (request.method !== 'GET' && request.method !== 'HEAD') return false;
     if (pathname === '/health') {
       if (this.closing) sendText(response, 503, 'SHUTTING_DOWN');
       else sendText(response, 200, 'OK');
