@@ -10,6 +10,7 @@ import { Catalog, NotFoundError } from './catalog/catalog.js';
 import { parseTableConfig } from './config/tableConfig.js';
 import { ConfigError, DataError } from './errors/errors.js';
 import { RowPreparer } from './ingest/prepare.js';
+import { canReadCsvColumns, readCsvColumns, type CsvColumnBatch } from './ingest/csvColumns.js';
 import { formatFromPath, isRecordFormat, readerFor } from './ingest/readers/index.js';
 import type { RecordFormat, ReaderOptions } from './ingest/readers/index.js';
 import { QueryEngine, type QueryableTable, type QueryRequestOptions } from './query/engine.js';
@@ -160,6 +161,12 @@ export class Cuvee {
     let filteredCount = 0;
     const segmentNames: string[] = [];
     for (const file of files) {
+      const batches = await this.readCsvColumnBatches(table, file, options);
+      if (batches !== undefined) {
+        for (const batch of batches) rowCount += batch.columns.docCount;
+        segmentNames.push(...(await this.addColumnBatches(table, batches)));
+        continue;
+      }
       const { rows, filtered } = await this.readFile(table, file, options);
       rowCount += rows.length;
       filteredCount += filtered;
@@ -181,6 +188,43 @@ export class Cuvee {
         timeField === undefined ? [undefined, undefined] : timeBounds(chunk, timeField.name);
       const segmentName = generator.generate(table.nextSequenceId(), minTime, maxTime);
       await table.addSegment({ segmentName, rows: chunk });
+      names.push(segmentName);
+    }
+    return names;
+  }
+
+  /** A CSV file read straight into columns (csvColumns.ts), when the table allows it. */
+  private async readCsvColumnBatches(
+    table: TableData,
+    file: string,
+    options: IngestOptions,
+  ): Promise<CsvColumnBatch[] | undefined> {
+    const format = options.format ?? formatFromPath(file);
+    const { readerOptions } = options;
+    if (format !== 'csv' || !canReadCsvColumns(table.schema, table.config, readerOptions)) {
+      return undefined;
+    }
+    return readCsvColumns({
+      file,
+      schema: table.schema,
+      readerOptions,
+      maxDocsPerBatch: this.options.maxRowsPerSegment ?? DEFAULT_MAX_ROWS_PER_SEGMENT,
+      timeColumn: timeFieldOf(table.schema, table.config)?.name,
+      recordErrorNote: 'nothing of this file was ingested',
+      onProgress: options.onProgress,
+    });
+  }
+
+  /** Adds one segment per column batch. */
+  private async addColumnBatches(
+    table: TableData,
+    batches: readonly CsvColumnBatch[],
+  ): Promise<string[]> {
+    const generator = createSegmentNameGenerator({ type: 'simple' }, table.schema, table.config);
+    const names: string[] = [];
+    for (const batch of batches) {
+      const segmentName = generator.generate(table.nextSequenceId(), batch.minTime, batch.maxTime);
+      await table.addSegment({ segmentName, columns: batch.columns });
       names.push(segmentName);
     }
     return names;

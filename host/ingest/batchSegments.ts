@@ -20,6 +20,8 @@ import {
   type SegmentNameGeneratorType,
 } from '../../segments/writer/names.js';
 import { RowPreparer } from './prepare.js';
+import { canReadCsvColumns, readCsvColumns } from './csvColumns.js';
+import type { ColumnarInput } from '../../segments/spi/builder.js';
 import { formatFromPath, isRecordFormat, readerFor } from './readers/index.js';
 import type { ReaderOptions, RecordFormat } from './readers/index.js';
 import { assert } from '../util/assert.js';
@@ -155,27 +157,6 @@ interface JobState {
   readonly usedNames: Set<string>;
 }
 
-async function buildSegment(state: JobState, inputFile: string, rows: Row[]): Promise<void> {
-  const { job } = state;
-  const { minTime, maxTime } = timeRange(rows, state.timeField);
-  const segmentName = state.names.generate(state.segments.length, minTime, maxTime);
-  if (state.usedNames.has(segmentName)) {
-    throw new ConfigError(
-      `segment name ${segmentName} would be written twice (${inputFile}); a fixed name or ` +
-        'exclude.sequence.id fits one segment only: give one input file or drop that option',
-    );
-  }
-  state.usedNames.add(segmentName);
-  const segmentFile = join(state.stagingDir, `${segmentName}.seg`);
-  await writeImmutableSegment(
-    { schema: job.schema, tableConfig: job.tableConfig, segmentName, rows },
-    segmentFile,
-  );
-  const tarFile = await packSegmentTar(segmentFile, job.outputDir, segmentName);
-  await rm(segmentFile, { force: true });
-  state.segments.push({ segmentName, tarFile, inputFile, docCount: rows.length });
-}
-
 function formatOf(job: BatchSegmentJob, file: string): RecordFormat {
   const format = job.format ?? formatFromPath(file);
   if (format === undefined || !isRecordFormat(format)) {
@@ -186,11 +167,80 @@ function formatOf(job: BatchSegmentJob, file: string): RecordFormat {
   return format;
 }
 
+/** The time column's smallest and largest stored value in columnar input (nulls as stored). */
+function columnTimeRange(columns: ColumnarInput, field: FieldSpec | undefined) {
+  if (field === undefined || columns.docCount === 0) {
+    return { minTime: undefined, maxTime: undefined };
+  }
+  const input = columns.columns[field.name]!;
+  const compare = fastComparatorFor(field.storedType);
+  let minTime: ScalarValue | undefined;
+  let maxTime: ScalarValue | undefined;
+  // A dictionary holds only values some doc has, a null doc's default among them.
+  for (const raw of input.values) {
+    const stored = raw === null || Array.isArray(raw) ? field.defaultNullValue : raw;
+    if (minTime === undefined || compare(stored, minTime) < 0) minTime = stored;
+    if (maxTime === undefined || compare(stored, maxTime) > 0) maxTime = stored;
+  }
+  return { minTime, maxTime };
+}
+
+/** One segment (named as Pinot's job would) from rows or columns of one input file. */
+async function buildSegmentOf(
+  state: JobState,
+  inputFile: string,
+  input: { rows: Row[] } | { columns: ColumnarInput },
+): Promise<void> {
+  const { job } = state;
+  const { minTime, maxTime } = 'rows' in input ? timeRange(input.rows, state.timeField)
+    : columnTimeRange(input.columns, state.timeField);
+  const segmentName = state.names.generate(state.segments.length, minTime, maxTime);
+  if (state.usedNames.has(segmentName)) {
+    throw new ConfigError(
+      `segment name ${segmentName} would be written twice (${inputFile}); a fixed name or ` +
+        'exclude.sequence.id fits one segment only: give one input file or drop that option',
+    );
+  }
+  state.usedNames.add(segmentName);
+  const segmentFile = join(state.stagingDir, `${segmentName}.seg`);
+  await writeImmutableSegment(
+    { schema: job.schema, tableConfig: job.tableConfig, segmentName, ...input },
+    segmentFile,
+  );
+  const tarFile = await packSegmentTar(segmentFile, job.outputDir, segmentName);
+  await rm(segmentFile, { force: true });
+  const docCount = 'rows' in input ? input.rows.length : input.columns.docCount;
+  state.segments.push({ segmentName, tarFile, inputFile, docCount });
+}
+
+/** CSV straight into columns (csvColumns.ts), segment by segment as batches fill. */
+async function buildCsvFile(state: JobState, inputFile: string): Promise<[number, number]> {
+  const { job } = state;
+  let recordCount = 0;
+  await readCsvColumns({
+    file: inputFile,
+    schema: job.schema,
+    readerOptions: job.readerOptions,
+    maxDocsPerBatch: job.maxRowsPerSegment,
+    onProgress: (count) => {
+      recordCount = count;
+      job.onProgress?.(inputFile, count, false);
+    },
+    onBatch: (batch) => buildSegmentOf(state, inputFile, { columns: batch.columns }),
+  });
+  job.onProgress?.(inputFile, recordCount, true);
+  return [recordCount, 0];
+}
+
 /** Reads, prepares and segments one input file; returns [rows kept, rows filtered]. */
 async function buildFile(state: JobState, inputFile: string): Promise<[number, number]> {
   const { job } = state;
+  const format = formatOf(job, inputFile);
+  if (format === 'csv' && canReadCsvColumns(job.schema, job.tableConfig, job.readerOptions)) {
+    return buildCsvFile(state, inputFile);
+  }
   const preparer = new RowPreparer(job.schema, job.tableConfig);
-  const reader = readerFor(formatOf(job, inputFile));
+  const reader = readerFor(format);
   let rows: Row[] = [];
   let [kept, filtered, recordNumber] = [0, 0, 0];
   for await (const raw of reader.open(inputFile, job.readerOptions)) {
@@ -211,11 +261,11 @@ async function buildFile(state: JobState, inputFile: string): Promise<[number, n
     rows.push(row);
     kept++;
     if (rows.length === job.maxRowsPerSegment) {
-      await buildSegment(state, inputFile, rows);
+      await buildSegmentOf(state, inputFile, { rows });
       rows = [];
     }
   }
-  if (rows.length > 0) await buildSegment(state, inputFile, rows);
+  if (rows.length > 0) await buildSegmentOf(state, inputFile, { rows });
   job.onProgress?.(inputFile, recordNumber, true);
   return [kept, filtered];
 }

@@ -135,7 +135,9 @@ function fromColumn(field: FieldSpec, input: ColumnInput, docCount: number): Pre
   );
   assert(entryCount === input.dictIds.length, `column ${field.name}: ids cover every entry`);
   input.values.forEach((value, i) => checkType(field, value, `dictionary value ${i}`));
-  const entries = Array.from(input.dictIds, (id) => input.values[id]!);
+  // A plain loop: Array.from with a mapping function costs a call per entry (millions here).
+  const entries = new Array<ScalarValue>(input.dictIds.length);
+  for (let i = 0; i < entries.length; i++) entries[i] = input.values[input.dictIds[i]!]!;
   return {
     field,
     docCount,

@@ -165,7 +165,8 @@ export class CsvParser {
   }
 }
 
-function checkHeader(
+/** The header's column names, trimmed; refuses unnamed and repeated columns. */
+export function checkHeader(
   header: readonly (string | null)[],
   fail: (detail: string) => never,
 ): string[] {
@@ -181,13 +182,13 @@ function checkHeader(
   return names;
 }
 
-interface CsvSettings {
+export interface CsvSettings {
   readonly delimiterCode: number;
   readonly multiValueDelimiter: string | null;
   readonly multiValueColumns: ReadonlySet<string> | undefined;
 }
 
-function settingsOf(source: RecordSource, options: ReaderOptions): CsvSettings {
+export function settingsOf(source: RecordSource, options: ReaderOptions): CsvSettings {
   const delimiter = options.delimiter ?? DEFAULT_DELIMITER;
   if (delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') {
     const shown = JSON.stringify(delimiter);
@@ -200,7 +201,8 @@ function settingsOf(source: RecordSource, options: ReaderOptions): CsvSettings {
   return { delimiterCode: delimiter.charCodeAt(0), multiValueDelimiter, multiValueColumns };
 }
 
-function splitValue(column: string, value: string | null, settings: CsvSettings): unknown {
+/** A field's value as a record holds it: text, or a list where it splits on the MV delimiter. */
+export function splitValue(column: string, value: string | null, settings: CsvSettings): unknown {
   const { multiValueDelimiter, multiValueColumns } = settings;
   if (value === null || multiValueDelimiter === null) return value;
   const isMultiValue = multiValueColumns === undefined
