@@ -17,6 +17,7 @@ import {
   type NumericColumn,
 } from './kernelPaths.js';
 import type { AggregationSpec } from './plan.js';
+import { isSketchKind, sketchAggregation, sketchColumn } from './sketchPaths.js';
 
 /** Aggregations the kernels' COUNT/SUM/MIN/MAX state answers. */
 const KERNEL_KINDS = new Set<AggregationKind>(['COUNT', 'SUM', 'MIN', 'MAX', 'AVG', 'MINMAXRANGE']);
@@ -62,15 +63,27 @@ function withoutNulls(input: FastPathInput, reader: ColumnReader): DocSelection 
   return subtract(input.selection, nullDocs(reader, input.docCount), input.docCount);
 }
 
-/** COUNT/SUM/MIN/MAX/AVG of a whole segment through the kernels, or undefined. */
+/**
+ * COUNT/SUM/MIN/MAX/AVG and the sketch aggregations (host/query/sketchPaths.ts) of a whole
+ * segment through the kernels, or undefined.
+ */
 export function kernelAggregation(input: FastPathInput): AccumulatorState[] | undefined {
   const specs = input.query.plan.aggregations;
-  const columns = specs.map((spec) => aggregationColumn(spec, input.segment));
+  const selected = selectionSize(input.selection);
+  const columns = specs.map((spec) =>
+    isSketchKind(spec.fn.kind)
+      ? sketchColumn(spec, input.segment, selected)
+      : aggregationColumn(spec, input.segment),
+  );
   if (columns.some((column) => column === undefined)) return undefined;
   const states: AccumulatorState[] = [];
   for (let i = 0; i < specs.length; i++) {
     const spec = specs[i]!;
     const reader = columns[i]!;
+    if (reader !== null && isSketchKind(spec.fn.kind)) {
+      states.push(sketchAggregation(input.kernels, reader, spec.fn, withoutNulls(input, reader)));
+      continue;
+    }
     const state = newState(spec.fn);
     if (reader === null) {
       state.count = selectionSize(input.selection);

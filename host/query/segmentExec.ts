@@ -15,6 +15,7 @@ import { RowReader } from './rowReader.js';
 import { kernelAggregation, kernelGroupBy, type PackedGroups } from './fastPaths.js';
 import type { KernelContext } from './kernelPaths.js';
 import { executeStarTree } from './starTreeExec.js';
+import { sketchGroupBy } from './sketchPaths.js';
 
 /** How many docs run between two deadline checks: cheap to check, fine-grained enough. */
 const DEADLINE_CHECK_DOCS = 16_384;
@@ -133,6 +134,10 @@ export function executeSegment(
       const dense = fast && kernelGroupBy(fast);
       if (dense !== undefined)
         return { result: { kind: 'groupBy', groups: dense, limitReached: false }, stats };
+      // Sketch aggregations grouped by one dictionary column (host/query/sketchPaths.ts).
+      const sketched = fast && sketchGroupBy(fast);
+      if (sketched !== undefined)
+        return { result: { kind: 'groupBy', groups: sketched, limitReached: false }, stats };
       const { groups, limitReached } = groupBy(context);
       return { result: { kind: 'groupBy', groups, limitReached }, stats };
     }

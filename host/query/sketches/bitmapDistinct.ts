@@ -18,7 +18,8 @@ export function bitmapNew(): BitmapDistinctState {
   return { hashes: new Set() };
 }
 
-function checkBound(state: BitmapDistinctState): void {
+/** Throws when one group holds more hash codes than a query should (callers adding in bulk). */
+export function bitmapCheckBound(state: BitmapDistinctState): void {
   if (state.hashes.size > MAX_BITMAP_VALUES) {
     throw new CuveeError(
       ErrorCode.QUERY_EXECUTION,
@@ -32,12 +33,12 @@ export function bitmapAdd(
   value: number | bigint | string | Uint8Array,
 ): void {
   state.hashes.add(javaHashCode(value));
-  if ((state.hashes.size & 0xffff) === 0) checkBound(state);
+  if ((state.hashes.size & 0xffff) === 0) bitmapCheckBound(state);
 }
 
 export function bitmapMerge(into: BitmapDistinctState, from: BitmapDistinctState): void {
   for (const hash of from.hashes) into.hashes.add(hash);
-  checkBound(into);
+  bitmapCheckBound(into);
 }
 
 export function bitmapCardinality(state: BitmapDistinctState): number {

@@ -58,6 +58,31 @@ export function qdigestFlush(state: QuantileDigestState): void {
   compress(state);
 }
 
+/**
+ * Adds counts[i] copies of values[i] for i < count (a histogram of the values, as the kernels
+ * count a dictionary column's ids) and compresses once. Values are truncated and clamped as
+ * qdigestAdd does; NaN values are skipped.
+ */
+export function qdigestAddCounts(
+  state: QuantileDigestState,
+  values: Float64Array,
+  counts: Float64Array,
+  count: number,
+): void {
+  qdigestFlush(state);
+  const leaves = state.levels[0]!;
+  let added = 0;
+  for (let i = 0; i < count; i++) {
+    const value = values[i]!;
+    if (Number.isNaN(value)) continue;
+    const key = Math.min(VALUE_MAX, Math.max(VALUE_MIN, Math.trunc(value)));
+    leaves.set(key, (leaves.get(key) ?? 0) + counts[i]!);
+    added += counts[i]!;
+  }
+  state.treeCount += added;
+  compress(state);
+}
+
 function compress(state: QuantileDigestState): void {
   // KEY_BITS + 1 levels hold counts (leaves to roots); each may be off by the threshold.
   const threshold = Math.floor((state.treeCount * state.maxError) / (KEY_BITS + 1));

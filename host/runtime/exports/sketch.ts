@@ -26,4 +26,60 @@ export interface SketchExports {
   ): number;
   /** into[i] = max(into[i], from[i]) over `count` registers. */
   hllMergeRegisters(intoPtr: number, fromPtr: number, count: number): number;
+  /** counts[ids[r]] += 1 for r < count (u32 ids and counts). */
+  sketchCountIds(idsPtr: number, count: number, countsPtr: number): number;
+  /**
+   * Counts every id of the MV docs (u32 doc ids at docsPtr, or [startDoc, startDoc + docCount)
+   * when docsPtr is 0) into counts; returns the number of ids counted.
+   */
+  sketchCountMvIds(
+    offsetsPtr: number,
+    packedPtr: number,
+    bitsPerValue: number,
+    docsPtr: number,
+    startDoc: number,
+    docCount: number,
+    countsPtr: number,
+  ): number;
+  /** Ids with a non-zero count, ascending, to outIdsPtr; returns how many. */
+  sketchPresentIds(countsPtr: number, cardinality: number, outIdsPtr: number): number;
+  /**
+   * values[i] = dictionary value ids[i] as f64 (AggValueType), weights[i] = counts[ids[i]];
+   * idsPtr 0: ids 0..count−1, and countsPtr 0 writes no weights.
+   */
+  sketchWeightedValues(
+    valueType: number,
+    valuesPtr: number,
+    countsPtr: number,
+    idsPtr: number,
+    count: number,
+    outValuesPtr: number,
+    outWeightsPtr: number,
+  ): number;
+  /** counts[keys[r] · valueCardinality + values[r]] += 1 (a value histogram per group). */
+  sketchCountPairs(
+    keyIdsPtr: number,
+    valueIdsPtr: number,
+    count: number,
+    valueCardinality: number,
+    countsPtr: number,
+  ): number;
+  /** Offers hashes[values[r]] to group keys[r]'s registers (2^log2m bytes per group). */
+  hllUpdateGroupedIds(
+    keyIdsPtr: number,
+    valueIdsPtr: number,
+    count: number,
+    hashesPtr: number,
+    registersPtr: number,
+    log2m: number,
+  ): number;
+  /** t-digest centroids of sorted (mean, weight) f64 pairs; returns the centroid count. */
+  tdigestCompressSorted(
+    meansPtr: number,
+    weightsPtr: number,
+    count: number,
+    compression: number,
+    outMeansPtr: number,
+    outWeightsPtr: number,
+  ): number;
 }
