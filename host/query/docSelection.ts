@@ -40,16 +40,33 @@ export function forEachDoc(selection: DocSelection, visit: (docId: number) => vo
   }
 }
 
+/** How many leading ids of `small` are also in `large` (both ascending). */
+function containedPrefix(small: Uint32Array, large: Uint32Array): number {
+  let j = 0;
+  for (let i = 0; i < small.length; i++) {
+    const x = small[i]!;
+    while (j < large.length && large[j]! < x) j++;
+    if (j === large.length || large[j] !== x) return i;
+    j++;
+  }
+  return small.length;
+}
+
 export function intersect(a: DocSelection, b: DocSelection): DocSelection {
   if (a.kind === 'all') return b;
   if (b.kind === 'all') return a;
-  const out = new Uint32Array(Math.min(a.ids.length, b.ids.length));
-  let i = 0;
+  const [small, large] = a.ids.length <= b.ids.length ? [a, b] : [b, a];
+  // A filter leaf that answered within its candidates gives a subset: no copy needed then.
+  const prefix = containedPrefix(small.ids, large.ids);
+  if (prefix === small.ids.length) return small;
+  const out = new Uint32Array(small.ids.length);
+  out.set(small.ids.subarray(0, prefix));
+  let i = prefix;
   let j = 0;
-  let n = 0;
-  while (i < a.ids.length && j < b.ids.length) {
-    const x = a.ids[i]!;
-    const y = b.ids[j]!;
+  let n = prefix;
+  while (i < small.ids.length && j < large.ids.length) {
+    const x = small.ids[i]!;
+    const y = large.ids[j]!;
     if (x < y) i++;
     else if (x > y) j++;
     else {
@@ -58,7 +75,7 @@ export function intersect(a: DocSelection, b: DocSelection): DocSelection {
       j++;
     }
   }
-  return docIds(out.subarray(0, n));
+  return docIds(out.slice(0, n));
 }
 
 export function union(a: DocSelection, b: DocSelection): DocSelection {

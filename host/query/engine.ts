@@ -115,7 +115,8 @@ export class QueryEngine {
     });
     const { compiled } = parts[0]!;
     const plan = compiled.plan;
-    const segments = parts.flatMap((part) => part.segments);
+    const segments: Segment[] = [];
+    for (const part of parts) for (const segment of part.segments) segments.push(segment);
     reportUnavailable(tables, response);
     response.numServersQueried = 1;
     response.numServersResponded = 1;

@@ -30,6 +30,7 @@ import {
   type ValueSource,
   valueSourceOf,
 } from './kernelValues.js';
+import { groupSmallSelection, HOST_GROUP_MAX_DOCS, hostReadable } from './smallGroupBy.js';
 
 /**
  * Most groups (product of the key cardinalities) held densely: 2^20 groups cost 4 MiB of
@@ -352,6 +353,8 @@ function collectGroups(
  * (the caller's path then applies its group limit). Nulls read as their stored default: with
  * null handling on, leave null docs out of `selection`. Where `minMaxColumns[v]` is false, no
  * aggregation reads value column v's MIN/MAX: they are not computed (left at +/-Infinity).
+ * Selections of at most HOST_GROUP_MAX_DOCS docs are grouped on the calling thread
+ * (smallGroupBy.ts), with the same answer bit for bit.
  */
 export function groupByDictIds(
   context: KernelContext,
@@ -391,6 +394,32 @@ export function groupByDictIds(
       values: sources.map((source) => (source === undefined ? undefined : empty)),
     };
   }
+  const input = { keys, cardinalities, sources, minMaxColumns, selection, maxGroups };
+  if (selectionSize(selection) <= HOST_GROUP_MAX_DOCS && hostReadable(keys, sources)) {
+    return groupSmallSelection(context.kernels.memory, input);
+  }
+  return groupWithKernels(context, input);
+}
+
+/** A group-by the dense paths can read, checked by groupByDictIds. */
+export interface DenseGroupInput {
+  readonly keys: readonly PackedIdsLocator[];
+  /** Per key column; their product is within DENSE_GROUP_BUDGET. */
+  readonly cardinalities: readonly number[];
+  readonly sources: readonly (ValueSource | undefined)[];
+  readonly minMaxColumns: readonly boolean[];
+  readonly selection: DocSelection;
+  readonly maxGroups: number;
+}
+
+/** groupByDictIds through the kernels, block by block, on per-group arrays. */
+export function groupWithKernels(
+  context: KernelContext,
+  input: DenseGroupInput,
+): DenseGroups | undefined {
+  const { keys, cardinalities, sources, minMaxColumns, selection } = input;
+  const numGroups = cardinalities.reduce((product, cardinality) => product * cardinality, 1);
+  assert(numGroups <= DENSE_GROUP_BUDGET, `${numGroups} groups within the dense budget`);
   const temps = new KernelTemporaries(context.allocator);
   try {
     const layout = allocateLayout(temps, keys, sources, minMaxColumns, numGroups, selection);
@@ -406,7 +435,7 @@ export function groupByDictIds(
         redoMinMax(context.kernels, layout, arrays, suspect, selection, views);
       }
     }
-    return collectGroups(layout, cardinalities, maxGroups, views);
+    return collectGroups(layout, cardinalities, input.maxGroups, views);
   } finally {
     temps.releaseAll();
   }

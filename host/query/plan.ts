@@ -44,8 +44,22 @@ export interface QueryPlan {
   readonly explain: boolean;
 }
 
+type ColumnResolver = (name: string, expr: Expr) => FieldSpec;
+
+/** One resolver per schema object (a changed schema is a new object): built once, not per query. */
+const resolversBySchema = new WeakMap<Schema, ColumnResolver>();
+
 /** Resolves identifiers exactly first, then case-insensitively (Pinot's default). */
-export function columnResolver(schema: Schema): (name: string, expr: Expr) => FieldSpec {
+export function columnResolver(schema: Schema): ColumnResolver {
+  let resolver = resolversBySchema.get(schema);
+  if (resolver === undefined) {
+    resolver = newColumnResolver(schema);
+    resolversBySchema.set(schema, resolver);
+  }
+  return resolver;
+}
+
+function newColumnResolver(schema: Schema): ColumnResolver {
   const exact = new Map(schema.fields.map((field) => [field.name, field]));
   const folded = new Map<string, FieldSpec>();
   for (const field of schema.fields) folded.set(field.name.toLowerCase(), field);
@@ -58,8 +72,24 @@ export function columnResolver(schema: Schema): (name: string, expr: Expr) => Fi
   };
 }
 
+/**
+ * Function names seen so far and whether each is an aggregation: the planner asks for every
+ * call node of every query. Bounded, since names come from user SQL; cleared whole when full.
+ */
+const aggregationNames = new Map<string, boolean>();
+/** Far more distinct function names than queries use. */
+const AGGREGATION_NAMES_MAX = 1024;
+
 function isAggregationCall(expr: Expr): expr is CallExpr {
-  return expr.kind === 'call' && (expr.distinct || isAggregationName(expr.name));
+  if (expr.kind !== 'call') return false;
+  if (expr.distinct) return true;
+  let aggregation = aggregationNames.get(expr.name);
+  if (aggregation === undefined) {
+    aggregation = isAggregationName(expr.name);
+    if (aggregationNames.size >= AGGREGATION_NAMES_MAX) aggregationNames.clear();
+    aggregationNames.set(expr.name, aggregation);
+  }
+  return aggregation;
 }
 
 function containsAggregation(expr: Expr): boolean {

@@ -148,12 +148,25 @@ function quoteIdentifier(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
+/**
+ * Names formatted so far: the planner and reducer format the same few column names many times
+ * per query. Bounded, since names come from user SQL; cleared whole when full.
+ */
+const formattedNames = new Map<string, string>();
+/** Far more distinct names than a schema has columns. */
+const FORMATTED_NAMES_MAX = 4096;
+
 /** A dotted name printed bare where every part is a plain word, else in double quotes. */
 function formatName(name: string): string {
+  const cached = formattedNames.get(name);
+  if (cached !== undefined) return cached;
   const plain = name
     .split('.')
     .every((part) => SIMPLE_NAME.test(part) && !KEYWORDS.has(part.toUpperCase()));
-  return plain ? name : quoteIdentifier(name);
+  const formatted = plain ? name : quoteIdentifier(name);
+  if (formattedNames.size >= FORMATTED_NAMES_MAX) formattedNames.clear();
+  formattedNames.set(name, formatted);
+  return formatted;
 }
 
 function formatOptionKey(key: string): string {

@@ -26,6 +26,8 @@ export function positionOf(token: Token): SourcePosition {
 
 /** Two-character operators, checked before single characters. */
 const TWO_CHAR_SYMBOLS = new Set(['<=', '>=', '<>', '!=', '||']);
+/** First characters of TWO_CHAR_SYMBOLS ('<', '>', '!', '|'): only these need a second look. */
+const TWO_CHAR_STARTS = new Set([...TWO_CHAR_SYMBOLS].map((symbol) => symbol.charCodeAt(0)));
 /** Single-character operators and punctuation. */
 const ONE_CHAR_SYMBOLS = new Set(['=', '<', '>', '+', '-', '*', '/', '%', '(', ')', ',', '.', ';']);
 
@@ -123,10 +125,12 @@ class Lexer {
     }
     if (code === 39) return this.quoted(pos, "'", 'string');
     if (code === 34) return this.quoted(pos, '"', 'quoted');
-    const two = this.text.substr(this.offset, 2);
-    if (TWO_CHAR_SYMBOLS.has(two)) {
-      this.advance(2);
-      return token('symbol', two, two, pos);
+    if (TWO_CHAR_STARTS.has(code)) {
+      const two = this.text.substr(this.offset, 2);
+      if (TWO_CHAR_SYMBOLS.has(two)) {
+        this.advance(2);
+        return token('symbol', two, two, pos);
+      }
     }
     const one = this.text.charAt(this.offset);
     if (ONE_CHAR_SYMBOLS.has(one)) {
@@ -140,7 +144,8 @@ class Lexer {
     const start = this.offset;
     let end = start + 1;
     while (end < this.text.length && isWordPart(this.text.charCodeAt(end))) end++;
-    this.advance(end - start);
+    // A word holds no newline: the position moves without a per-character line check.
+    this.offset = end;
     const text = this.text.slice(start, end);
     return token('word', text, text.toUpperCase(), pos);
   }
@@ -168,7 +173,8 @@ class Lexer {
     if (isWordStart(text.charCodeAt(end))) {
       throw lexicalError(pos, `"${text.slice(start, end + 1)}" is not a number; separate it`);
     }
-    this.advance(end - start);
+    // A number holds no newline: the position moves without a per-character line check.
+    this.offset = end;
     const value = text.slice(start, end);
     return token('number', value, value, pos);
   }

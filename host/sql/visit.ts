@@ -101,5 +101,8 @@ export function transformExpr(expr: Expr, replace: (node: Expr) => Expr | undefi
 /** True when `predicate` holds for `expr` or any node below it. */
 export function someExpr(expr: Expr, predicate: (node: Expr) => boolean): boolean {
   if (predicate(expr)) return true;
-  return childExprs(expr).some((child) => someExpr(child, predicate));
+  // Leaves have no children: no child list to allocate (most nodes of a query are leaves).
+  if (expr.kind === 'literal' || expr.kind === 'identifier' || expr.kind === 'star') return false;
+  for (const child of childExprs(expr)) if (someExpr(child, predicate)) return true;
+  return false;
 }
