@@ -1,12 +1,19 @@
 // Scan kernels beside their TypeScript references on the same input: range predicates over
-// bit-packed ids of byte-aligned and odd widths into each output, eq and in-set over ids, and
-// ranges over raw INT/LONG/FLOAT/DOUBLE columns. Targets (issue 2): >= 4e9 rows/s for 8-bit ids,
-// >= 1.5e9 rows/s for odd widths, into a bitset on one core.
-import { ScanOutputMode, type ScanOutputModeValue } from '../../host/runtime/exports/scan.js';
+// bit-packed ids of byte-aligned and odd widths into each output, eq and in-set over ids,
+// ranges over raw INT/LONG/FLOAT/DOUBLE columns, and the fused scan + COUNT/SUM/MIN/MAX
+// (scanIdsAggregateF64) over dictionary and raw INT values. Targets (issue 2): >= 4e9 rows/s
+// for 8-bit ids, >= 1.5e9 rows/s for odd widths, into a bitset on one core.
+import { AGG_STATE_F64_BYTES, AggValueType } from '../../host/runtime/exports/aggregate.js';
+import {
+  SCAN_AGG_SCRATCH_BYTES,
+  ScanOutputMode,
+  type ScanOutputModeValue,
+} from '../../host/runtime/exports/scan.js';
 import { checkStatus } from '../../host/runtime/status.js';
 import { maxValueOf, pack, packedSizeBytes } from '../../kernels/reference/bitpack.js';
 import {
   scanIds,
+  scanIdsAggregate,
   scanRaw,
   type IdPredicate,
   type NumericColumn,
@@ -25,6 +32,12 @@ const BITSET_RANGE_FRACTION = 0.5;
 const SELECTION_RANGE_FRACTION = 0.1;
 /** Dictionary size of the in-set case's width-11 column. */
 const IN_SET_WIDTH = 11;
+/** The fused cases' filter column: a timestamp's ids in a 1M-doc segment take 20 bits. */
+const FUSED_FILTER_WIDTH = 20;
+/** Their value column: a high-cardinality INT metric (~375k distinct values, 19-bit ids). */
+const FUSED_VALUE_WIDTH = 19;
+/** Share of the docs the fused cases keep: the scan benchmark's 50% and 10% queries. */
+const FUSED_FRACTIONS = [0.5, 0.1];
 
 const OUTPUT_NAMES: Record<ScanOutputModeValue, string> = {
   [ScanOutputMode.BITSET]: 'bitset',
@@ -189,7 +202,53 @@ function rawCases(h: KernelHarness, random: SeededRandom, rowCount: number): Ker
   return cases;
 }
 
+/** Filter + COUNT/SUM in one pass (the scan queries' shape), over dictionary and raw INTs. */
+function fusedCases(h: KernelHarness, random: SeededRandom, rowCount: number): KernelBenchCase[] {
+  const filter = packedColumn(h, random, rowCount, FUSED_FILTER_WIDTH);
+  const valueIds = packedColumn(h, random, rowCount, FUSED_VALUE_WIDTH);
+  const cardinality = maxValueOf(FUSED_VALUE_WIDTH) + 1;
+  const dictionary = Int32Array.from({ length: cardinality }, (_, i) => i * 3);
+  const raw = Int32Array.from({ length: rowCount }, () => random.int(0, 600_000));
+  const dictionaryPtr = h.copyIn(dictionary);
+  const rawPtr = h.copyIn(raw);
+  const statePtr = h.allocator.allocate(AGG_STATE_F64_BYTES);
+  const scratchPtr = h.allocator.allocate(SCAN_AGG_SCRATCH_BYTES);
+  const cases: KernelBenchCase[] = [];
+  for (const fraction of FUSED_FRACTIONS) {
+    const maxId = maxValueOf(FUSED_FILTER_WIDTH);
+    const loId = Math.floor(maxId * (1 - fraction));
+    for (const layout of ['dict', 'raw'] as const) {
+      const isDict = layout === 'dict';
+      const run = (): void => {
+        h.exports.aggStateInitF64(statePtr);
+        const count = h.exports.scanIdsAggregateF64(
+          filter.packedPtr, FUSED_FILTER_WIDTH, 0, rowCount, loId, maxId, 0, 0, AggValueType.I32,
+          isDict ? dictionaryPtr : rawPtr, isDict ? valueIds.packedPtr : 0,
+          isDict ? FUSED_VALUE_WIDTH : 0, 0, statePtr, scratchPtr,
+        );
+        checkStatus('scanIdsAggregateF64', count);
+      };
+      const reference = (): void => {
+        const packedIds = h.u8(valueIds.packedPtr, valueIds.sizeBytes);
+        const ids = { packed: packedIds, bitWidth: FUSED_VALUE_WIDTH };
+        const source = isDict ? { values: dictionary, ids } : { values: raw };
+        const state = { count: 0, sum: 0, min: Infinity, max: -Infinity };
+        const packed = h.u8(filter.packedPtr, filter.sizeBytes);
+        const predicate = { kind: 'range', loId, hiId: maxId } as const;
+        scanIdsAggregate(packed, FUSED_FILTER_WIDTH, 0, rowCount, predicate, source, false, state);
+      };
+      const name = `scan.aggregate.w${FUSED_FILTER_WIDTH}.${layout}_i32.sum.${fraction * 100}pct`;
+      cases.push({ kernel: name, rows: rowCount, run, reference });
+    }
+  }
+  return cases;
+}
+
 export function suite(h: KernelHarness, rowCount: number): KernelBenchCase[] {
   const random = new SeededRandom(BENCH_SEED);
-  return [...idCases(h, random, rowCount), ...rawCases(h, random, rowCount)];
+  return [
+    ...idCases(h, random, rowCount),
+    ...rawCases(h, random, rowCount),
+    ...fusedCases(h, random, rowCount),
+  ];
 }

@@ -16,6 +16,7 @@ import { kernelAggregation, kernelGroupBy, type PackedGroups } from './fastPaths
 import type { KernelContext } from './kernelPaths.js';
 import { executeStarTree } from './starTreeExec.js';
 import { sketchGroupBy } from './sketchPaths.js';
+import { fusedScanAggregation } from './scanAggregate.js';
 
 /** How many docs run between two deadline checks: cheap to check, fine-grained enough. */
 const DEADLINE_CHECK_DOCS = 16_384;
@@ -103,6 +104,9 @@ export function executeSegment(
   // A star-tree that covers the query answers from pre-aggregated records.
   const starTree = executeStarTree(query, segment, kernels);
   if (starTree !== undefined) return starTree;
+  // One dictionary-id predicate under COUNT/SUM/MIN/MAX: scan and aggregate in one pass.
+  const fused = kernels && fusedScanAggregation(query, segment, kernels);
+  if (fused !== undefined) return fused;
   const docCount = segment.docCount();
   const stats: SegmentStats = {
     docsScanned: 0,

@@ -8,6 +8,7 @@
 export * from './status';
 export * from './bitpack';
 export * from './scan';
+export * from './scanAggregate';
 export * from './dictionary';
 export * from './bitmap';
 export * from './aggregate';

@@ -150,3 +150,83 @@ export function scanRaw(
   }
   return count;
 }
+
+/** A double aggregation state (kernels/AGGREGATE.md): count, sum, min, max. */
+export interface ScanAggregateState {
+  count: number;
+  sum: number;
+  min: number;
+  max: number;
+}
+
+/** The value column of a fused scan: values[doc], or values[id] of the doc's packed id. */
+export interface ScanAggregateValues {
+  /** INT, LONG, FLOAT, DOUBLE or u32 values (per doc, or per dictionary id). */
+  readonly values: NumericColumn | Uint32Array;
+  /** A dictionary column's packed ids and their width; undefined for a raw column. */
+  readonly ids?: { readonly packed: Uint8Array; readonly bitWidth: number };
+}
+
+/** Compare-select as the engine's row path: a NaN never wins; of equal values the first stays. */
+function smaller<T extends number | bigint>(value: T, current: T): T {
+  return value < current ? value : current;
+}
+
+function larger<T extends number | bigint>(value: T, current: T): T {
+  return value > current ? value : current;
+}
+
+/**
+ * scanIdsAggregateF64: COUNT/SUM/MIN/MAX of the docs in [startDoc, endDoc) whose packed id
+ * passes `predicate` (range or inSet), folded into `state` with the row path's rules: INT and
+ * u32 values sum exactly, then the sum is added to state.sum as a double; LONG and floats are
+ * added to state.sum one doc at a time in doc order; MIN/MAX by compare-select, and only when
+ * `withMinMax`. Returns the number of matches; with none, `state` is left as it was.
+ */
+export function scanIdsAggregate(
+  packed: Uint8Array,
+  bitWidth: number,
+  startDoc: number,
+  endDoc: number,
+  predicate: IdPredicate & { kind: 'range' | 'inSet' },
+  source: ScanAggregateValues,
+  withMinMax: boolean,
+  state: ScanAggregateState,
+): number {
+  checkRange(startDoc, endDoc, ScanOutput.COUNT);
+  const matches = idMatcher(predicate);
+  const { values, ids } = source;
+  const isInt32 = values instanceof Int32Array || values instanceof Uint32Array;
+  const isLong = values instanceof BigInt64Array;
+  let count = 0;
+  let exactSum = 0n;
+  let sum = state.sum;
+  let minInt = 0n;
+  let maxInt = 0n;
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (let doc = startDoc; doc < endDoc; doc++) {
+    if (!matches(unpackOne(packed, bitWidth, doc))) continue;
+    const value = values[ids === undefined ? doc : unpackOne(ids.packed, ids.bitWidth, doc)]!;
+    if (isInt32 || isLong) {
+      const big = BigInt(value);
+      if (isInt32) exactSum += big;
+      else sum += Number(big);
+      minInt = count === 0 ? big : smaller(big, minInt);
+      maxInt = count === 0 ? big : larger(big, maxInt);
+    } else {
+      sum += value as number;
+      min = smaller(value as number, min);
+      max = larger(value as number, max);
+    }
+    count++;
+  }
+  if (count === 0) return 0;
+  if (isInt32 || isLong) [min, max] = [Number(minInt), Number(maxInt)];
+  state.count += count;
+  state.sum = isInt32 ? state.sum + Number(exactSum) : sum;
+  if (!withMinMax) return count;
+  state.min = smaller(min, state.min);
+  state.max = larger(max, state.max);
+  return count;
+}

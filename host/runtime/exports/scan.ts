@@ -27,7 +27,37 @@ export const RawRangeFlag = {
   NEGATE: 4,
 } as const;
 
+/**
+ * Scratch bytes of scanIdsAggregateF64: a chunk's bitset and a sparse chunk's selection
+ * (kernels/assembly/scanAggregate.ts).
+ */
+export const SCAN_AGG_SCRATCH_BYTES = 2560;
+
 export interface ScanExports {
+  /**
+   * Fused filter + COUNT/SUM/MIN/MAX (kernels/AGGREGATE.md, "Fused scan and aggregation"):
+   * docs in [startDoc, endDoc) whose packed id passes loId <= id <= hiId (idSetPtr 0) or the
+   * id bitset at idSetPtr (ids >= idCount never match); values[doc] (valueIdsPtr 0) or
+   * values[id] of the doc's packed id at valueIdsPtr, into the double state at statePtr (MIN
+   * and MAX only when withMinMax is 1). Returns the match count or a negative status.
+   */
+  scanIdsAggregateF64(
+    packedPtr: number,
+    bitWidth: number,
+    startDoc: number,
+    endDoc: number,
+    loId: number,
+    hiId: number,
+    idSetPtr: number,
+    idCount: number,
+    valueType: number,
+    valuesPtr: number,
+    valueIdsPtr: number,
+    valueBitWidth: number,
+    withMinMax: number,
+    statePtr: number,
+    scratchPtr: number,
+  ): number;
   /** Ids loId <= id <= hiId (u32, inclusive) in a packed column. */
   scanIdsRange(
     packedPtr: number,
