@@ -11,6 +11,7 @@ import { ScanOutputMode, type ScanOutputModeValue } from '../runtime/exports/sca
 import type { KernelInstance } from '../runtime/kernelModule.js';
 import { checkStatus } from '../runtime/status.js';
 import type { IdSet } from './idSet.js';
+import { hostViews, idReaderOf, packedIdAt } from './hostPackedIds.js';
 import { assert } from '../util/assert.js';
 import type { AccumulatorState } from './aggregations.js';
 import { docIds, noDocs, selectionSize, type DocSelection } from './docSelection.js';
@@ -55,6 +56,13 @@ export const KERNEL_BLOCK_DOCS = 4096;
  * near the break-even of single-id scans and safely below that of set scans.
  */
 export const GATHER_CANDIDATES_DIVISOR = 16;
+/**
+ * At most this many candidates are tested on the calling thread, reading their packed ids from
+ * the shared memory: a user-facing lookup's ts cut tests ~10 docs per segment, where the
+ * kernel gather's two temporaries and call cost more than the test (the same crossover as
+ * smallGroupBy.ts's HOST_GROUP_MAX_DOCS).
+ */
+export const HOST_TEST_MAX_CANDIDATES = 128;
 /** Bits per u32 word of the id and doc bitsets. */
 const BITS_PER_WORD = 32;
 
@@ -165,6 +173,34 @@ function keepMatching(
   return out.slice(0, n);
 }
 
+/** A handful of candidates against a contiguous id range, read on the calling thread. */
+function hostRangeMatches(
+  memory: WebAssembly.Memory,
+  packed: PackedIdsLocator,
+  matchingIds: IdSet,
+  candidates: Uint32Array,
+): Uint32Array {
+  const u32 = hostViews(memory).u32;
+  const reader = idReaderOf(packed);
+  const loId = matchingIds.first;
+  const span = matchingIds.last - loId;
+  const out = new Uint32Array(candidates.length);
+  let n = 0;
+  for (let i = 0; i < candidates.length; i++) {
+    const docId = candidates[i]!;
+    if ((packedIdAt(u32, reader, docId) - loId) >>> 0 <= span) out[n++] = docId;
+  }
+  return out.slice(0, n);
+}
+
+function hostTestable(packed: PackedIdsLocator, matchingIds: IdSet, candidates: Uint32Array) {
+  return (
+    candidates.length <= HOST_TEST_MAX_CANDIDATES &&
+    matchingIds.contiguous &&
+    packed.idsPtr % U32_BYTES === 0
+  );
+}
+
 /** Few candidates: gather their ids and test each. */
 function gatherMatches(
   context: KernelContext,
@@ -259,6 +295,9 @@ export function scanDictIds(
   if (!isPackedIds(locator)) return undefined;
   checkScanArguments(locator, docCount, candidates);
   if (matchingIds.size === 0 || selectionSize(candidates) === 0) return noDocs();
+  if (candidates.kind === 'ids' && hostTestable(locator, matchingIds, candidates.ids)) {
+    return docIds(hostRangeMatches(context.kernels.memory, locator, matchingIds, candidates.ids));
+  }
   const temps = new KernelTemporaries(context.allocator);
   try {
     const predicate = idPredicate(temps, context.kernels, matchingIds, cardinality);

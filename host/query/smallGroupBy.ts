@@ -13,6 +13,7 @@ import {
   type DenseValueStats,
 } from './kernelGroupBy.js';
 import type { PackedIdsLocator, ValueSource } from './kernelValues.js';
+import { hostViews, idReaderOf, packedIdAt, type HostViews, type IdReader } from './hostPackedIds.js';
 
 /**
  * Most selected docs grouped on the host. Measured on a 1M-doc segment, one key of 150 ids,
@@ -21,63 +22,6 @@ import type { PackedIdsLocator, ValueSource } from './kernelValues.js';
  * counter per possible group). Below the crossover near 256, with room for more value columns.
  */
 export const HOST_GROUP_MAX_DOCS = 128;
-
-/** Typed views of the whole memory, remade only when its buffer changes (after a grow). */
-interface HostViews {
-  readonly buffer: ArrayBufferLike;
-  readonly u32: Uint32Array;
-  readonly i32: Int32Array;
-  readonly i64: BigInt64Array;
-  readonly f32: Float32Array;
-  readonly f64: Float64Array;
-}
-
-const viewsByMemory = new WeakMap<WebAssembly.Memory, HostViews>();
-
-function hostViews(memory: WebAssembly.Memory): HostViews {
-  const buffer = memory.buffer;
-  const cached = viewsByMemory.get(memory);
-  if (cached !== undefined && cached.buffer === buffer) return cached;
-  const views: HostViews = {
-    buffer,
-    u32: new Uint32Array(buffer),
-    i32: new Int32Array(buffer),
-    i64: new BigInt64Array(buffer),
-    f32: new Float32Array(buffer),
-    f64: new Float64Array(buffer),
-  };
-  viewsByMemory.set(memory, views);
-  return views;
-}
-
-/** Packed ids (kernels/reference/bitpack.ts: a little-endian bit stream) read in u32 words. */
-interface IdReader {
-  /** The packed data's first u32 word. */
-  readonly wordBase: number;
-  readonly bitsPerValue: number;
-  /** The low `bitsPerValue` bits. */
-  readonly mask: number;
-}
-
-function idReaderOf(packed: PackedIdsLocator): IdReader {
-  assert(packed.idsPtr % U32_BYTES === 0, `packed ids at ${packed.idsPtr} are u32-aligned`);
-  const { bitsPerValue } = packed;
-  const mask = bitsPerValue === 32 ? 0xffffffff : 2 ** bitsPerValue - 1;
-  return { wordBase: packed.idsPtr / U32_BYTES, bitsPerValue, mask };
-}
-
-/**
- * The id of `docId`: the word holding its first bit, and the next one when the id straddles
- * the two (the format's tail padding keeps that word inside the buffer).
- */
-function packedIdAt(u32: Uint32Array, reader: IdReader, docId: number): number {
-  const bit = docId * reader.bitsPerValue;
-  const word = reader.wordBase + Math.floor(bit / 32);
-  const shift = bit % 32;
-  let value = u32[word]! >>> shift;
-  if (shift + reader.bitsPerValue > 32) value |= u32[word + 1]! << (32 - shift);
-  return (value & reader.mask) >>> 0;
-}
 
 /** A value column as the host reads it: element `index` of a typed view. */
 interface HostValues {
