@@ -210,12 +210,19 @@ function dimensionColumns(
   });
 }
 
+/** Build switches (tests build one tree both ways). */
+export interface StarTreeBuildOptions {
+  /** false: sketch slots filled by the host loop only (the kernels' reference). Default true. */
+  readonly sketchKernels?: boolean;
+}
+
 /** Builds one tree; `path` names the config entry in errors. */
 export function buildStarTree(
   config: StarTreeIndexConfig,
   columns: ReadonlyMap<string, StarTreeColumn>,
   docCount: number,
   path: string,
+  options: StarTreeBuildOptions = {},
 ): StarTreeParts {
   const fields = new Map([...columns].map(([name, column]) => [name, column.field]));
   const slots = metricSlotsOf(config, fields, path);
@@ -227,7 +234,8 @@ export function buildStarTree(
   build.loadDocs(columns, docCount);
   if (!sketches.empty) {
     const sources = sketchSlots.map((slot) => columns.get(slot.column)!);
-    sketches.loadDocs(sources, build.recordOfDoc(docCount), buffers.count);
+    const kernels = options.sketchKernels === false ? undefined : buffers;
+    sketches.loadDocs(sources, build.recordOfDoc(docCount), buffers.count, kernels);
   }
   const root = build.construct();
   return {
@@ -434,15 +442,20 @@ class TreeBuild {
     if (how.dense) {
       const cards = this.dimensions.map((column) => column.metadata.cardinality);
       const keys = new Float64Array(docCount);
+      // The dense path's key space is small (loadDocs): a key's rank is its present keys below.
+      const rank = new Uint32Array(cards.reduce((product, cardinality) => product * cardinality));
       for (let doc = 0; doc < docCount; doc++) {
         let key = 0;
         for (let d = 0; d < this.dimCount; d++) key = key * cards[d]! + ids[d]![doc]!;
         keys[doc] = key;
+        rank[key] = 1;
       }
-      const sorted = Float64Array.from(new Set(keys)).sort();
-      const rank = new Map<number, number>();
-      sorted.forEach((key, r) => rank.set(key, r));
-      for (let doc = 0; doc < docCount; doc++) records[doc] = rank.get(keys[doc]!)!;
+      for (let key = 0, below = 0; key < rank.length; key++) {
+        const present = rank[key]!;
+        rank[key] = below;
+        below += present;
+      }
+      for (let doc = 0; doc < docCount; doc++) records[doc] = rank[keys[doc]!]!;
       return records;
     }
     const perm = new Uint32Array(buffer, how.permPtr, docCount);
