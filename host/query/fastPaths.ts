@@ -12,6 +12,7 @@ import type { ExprValue } from '../expr/types.js';
 import {
   aggregateNumeric,
   groupByDictIds,
+  type DenseGroups,
   type DenseValueStats,
   type KernelContext,
   type NumericColumn,
@@ -22,6 +23,11 @@ import { isSketchKind, sketchAggregation, sketchColumn } from './sketchPaths.js'
 /** Aggregations the kernels' COUNT/SUM/MIN/MAX state answers. */
 const KERNEL_KINDS = new Set<AggregationKind>(['COUNT', 'SUM', 'MIN', 'MAX', 'AVG', 'MINMAXRANGE']);
 const NUMERIC_TYPES = new Set(['INT', 'LONG', 'FLOAT', 'DOUBLE']);
+/**
+ * Stored types whose f64 sums are exact in any order: |INT| < 2^31, so a segment's sum stays
+ * below 2^53 up to 2^22 docs per group (a LONG sum can pass 2^53 and round by order).
+ */
+const INTEGER_TYPES = new Set(['INT']);
 /** Aggregations whose result reads the MIN/MAX state: the others let the kernels skip it. */
 const MIN_MAX_KINDS = new Set<AggregationKind>(['MIN', 'MAX', 'MINMAXRANGE']);
 
@@ -121,20 +127,37 @@ export interface PackedGroups {
   readonly values: readonly (DenseValueStats | undefined)[];
 }
 
-/** Group-by on plain SV dictionary columns through the dense kernels, or undefined. */
-export function kernelGroupBy(input: FastPathInput): PackedGroups | undefined {
-  const plan = input.query.plan;
+/** What the dense group-by reads for a query on a segment. */
+export interface DenseGroupColumns {
+  readonly keyReaders: readonly ColumnReader[];
+  /** Per aggregation, its numeric column; undefined for a count. */
+  readonly valueColumns: readonly (NumericColumn | undefined)[];
+  /** Per aggregation, whether its answer reads MIN/MAX. */
+  readonly minMaxColumns: readonly boolean[];
+  /**
+   * True when groups of one key may be added together exactly: no MIN/MAX and only INT value
+   * columns (their sums are exact in any order, as the row path's doc-order sums are).
+   */
+  readonly additive: boolean;
+}
+
+/** Plain SV dictionary group keys and kernel aggregations, or undefined when they do not fit. */
+export function denseGroupColumns(
+  query: CompiledQuery,
+  segment: Segment,
+): DenseGroupColumns | undefined {
+  const plan = query.plan;
   const nullHandling = plan.options.enableNullHandling;
   const keyReaders: ColumnReader[] = [];
   for (const expr of plan.groupBy) {
     if (expr.kind !== 'identifier') return undefined;
-    const reader = input.segment.column(expr.name);
+    const reader = segment.column(expr.name);
     if (reader?.dictionary === undefined || !reader.singleValue) return undefined;
     // A null key is its own group under null handling; the dense path knows only ids.
     if (nullHandling && hasNulls(reader)) return undefined;
     keyReaders.push(reader);
   }
-  const valueReaders = plan.aggregations.map((spec) => aggregationColumn(spec, input.segment));
+  const valueReaders = plan.aggregations.map((spec) => aggregationColumn(spec, segment));
   if (valueReaders.some((reader) => reader === undefined)) return undefined;
   // Under null handling a value column with nulls would need its own selection per column.
   if (nullHandling && valueReaders.some((reader) => reader !== null && hasNulls(reader!)))
@@ -150,24 +173,43 @@ export function kernelGroupBy(input: FastPathInput): PackedGroups | undefined {
     if (column === undefined) return undefined;
     valueColumns.push(column);
   }
-  const dense = groupByDictIds(
-    input.kernels,
-    keyReaders.map((reader) => ({
-      forward: reader.forwardIndexLocator,
-      cardinality: reader.dictionary!.cardinality,
-    })),
-    valueColumns,
-    input.selection,
-    input.docCount,
-    plan.options.numGroupsLimit,
-    plan.aggregations.map((spec) => MIN_MAX_KINDS.has(spec.fn.kind)),
-  );
-  if (dense === undefined) return undefined;
-  const keys = dense.keyIds.map((ids, c) => {
-    const dictionary = keyReaders[c]!.dictionary!;
+  const minMaxColumns = plan.aggregations.map((spec) => MIN_MAX_KINDS.has(spec.fn.kind));
+  const additive =
+    !minMaxColumns.includes(true) &&
+    valueColumns.every((column) => column === undefined || INTEGER_TYPES.has(column.storedType));
+  return { keyReaders, valueColumns, minMaxColumns, additive };
+}
+
+/** The dense groups with their key ids turned into the key columns' values. */
+export function packGroups(
+  dense: DenseGroups,
+  keyReaders: readonly ColumnReader[],
+): PackedGroups {
+  const keys = keyReaders.map((reader, c) => {
+    const dictionary = reader.dictionary!;
+    const ids = dense.keyIds[c]!;
     const column = new Array<ExprValue>(dense.groupCount);
     for (let g = 0; g < dense.groupCount; g++) column[g] = dictionary.get(ids[g]!);
     return column;
   });
   return { groupCount: dense.groupCount, keys, counts: dense.counts, values: dense.values };
+}
+
+/** Group-by on plain SV dictionary columns through the dense kernels, or undefined. */
+export function kernelGroupBy(input: FastPathInput): PackedGroups | undefined {
+  const columns = denseGroupColumns(input.query, input.segment);
+  if (columns === undefined) return undefined;
+  const dense = groupByDictIds(
+    input.kernels,
+    columns.keyReaders.map((reader) => ({
+      forward: reader.forwardIndexLocator,
+      cardinality: reader.dictionary!.cardinality,
+    })),
+    columns.valueColumns,
+    input.selection,
+    input.docCount,
+    input.query.plan.options.numGroupsLimit,
+    columns.minMaxColumns,
+  );
+  return dense === undefined ? undefined : packGroups(dense, columns.keyReaders);
 }

@@ -43,7 +43,7 @@ const INVERTED_INDEX_MAX_ID_SHARE = 0.25;
 const BITS_PER_WORD = 32;
 
 /** The filter column and the ids it matches, when the fused scan can answer the filter. */
-interface FusedFilter {
+export interface FusedFilter {
   readonly reader: ColumnReader;
   readonly packed: PackedIdsLocator;
   readonly ids: IdSet;
@@ -54,7 +54,7 @@ function hasNulls(reader: ColumnReader): boolean {
 }
 
 /** The filter when it is one id predicate on an SV dictionary column a scan should answer. */
-function fusedFilter(
+export function fusedFilter(
   query: CompiledQuery,
   segment: Segment,
   docCount: number,

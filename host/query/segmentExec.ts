@@ -17,6 +17,7 @@ import type { KernelContext } from './kernelPaths.js';
 import { executeStarTree } from './starTreeExec.js';
 import { sketchGroupBy } from './sketchPaths.js';
 import { fusedScanAggregation } from './scanAggregate.js';
+import { foldedGroupBy } from './foldedGroupBy.js';
 
 /** How many docs run between two deadline checks: cheap to check, fine-grained enough. */
 const DEADLINE_CHECK_DOCS = 16_384;
@@ -107,6 +108,9 @@ export function executeSegment(
   // One dictionary-id predicate under COUNT/SUM/MIN/MAX: scan and aggregate in one pass.
   const fused = kernels && fusedScanAggregation(query, segment, kernels);
   if (fused !== undefined) return fused;
+  // A filter that keeps nearly every doc, under a group-by: one more group key instead.
+  const folded = kernels && foldedGroupBy(query, segment, kernels);
+  if (folded !== undefined) return folded;
   const docCount = segment.docCount();
   const stats: SegmentStats = {
     docsScanned: 0,
