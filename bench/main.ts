@@ -15,7 +15,7 @@ import { DuckDbEngine } from './engines/duckdb.js';
 import { measureFileIngest } from './sections/files.js';
 import { measureKafka } from './sections/kafka.js';
 import { measureLatency } from './sections/latency.js';
-import { loadData } from './sections/load.js';
+import { BenchCapacityError, loadData } from './sections/load.js';
 import { measureSizes } from './sections/sizes.js';
 import { measureThroughput, profileUserFacing } from './sections/throughput.js';
 import { writeReport } from './report/markdown.js';
@@ -129,4 +129,11 @@ async function main(): Promise<void> {
     `${results.totalSeconds.toFixed(0)} s`);
 }
 
-await main();
+try {
+  await main();
+} catch (error) {
+  // A data set the run cannot hold: the reason is the whole message, no stack trace.
+  if (!(error instanceof BenchCapacityError)) throw error;
+  console.error(`bench: ${error.message}`);
+  process.exitCode = 1;
+}

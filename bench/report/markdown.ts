@@ -95,6 +95,10 @@ function targets(results: BenchResults): string[] {
     lines.push(`| freshness p99 ≤ ${FRESHNESS_P99_TARGET_MS} ms | ${ms(p99)} ms | ` +
       `${p99 <= FRESHNESS_P99_TARGET_MS ? 'met' : `missed by ${ms(p99 - FRESHNESS_P99_TARGET_MS)} ms`} |`);
   }
+  if (lines.some((line) => line.includes('| missed'))) {
+    lines.push('', 'Where the missed targets\' time goes and what would close each gap: ' +
+      '[bench/README.md](README.md#missed-targets-where-the-time-goes).');
+  }
   return [...lines, ''];
 }
 

@@ -26,6 +26,9 @@ interface TableSource {
  */
 const SEGMENT_MEMORY_SHARE_MAX = 0.9;
 
+/** The data set does not fit Cuvée's memory: the message says by how much. */
+export class BenchCapacityError extends Error {}
+
 /** Bytes of Cuvée's shared memory in use now. */
 function allocatedBytes(context: BenchContext): number {
   return context.cuvee.runtime.allocator.stats().allocatedBytes;
@@ -45,7 +48,7 @@ function checkCapacity(context: BenchContext, source: TableSource, before: numbe
   const limitBytes = stats.maximumBytes * SEGMENT_MEMORY_SHARE_MAX;
   if (projectedBytes <= limitBytes) return;
   const gib = (bytes: number): string => (bytes / 2 ** 30).toFixed(2);
-  throw new Error(
+  throw new BenchCapacityError(
     `${source.table}: ${source.rowCount} rows need about ${gib(projectedBytes)} GiB of segment ` +
       `images (${(chunkBytes / settings.chunkRowCount).toFixed(1)} bytes/row measured on the ` +
       `first chunk), more than the ${gib(limitBytes)} GiB one wasm32 memory leaves for them; ` +
