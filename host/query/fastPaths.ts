@@ -7,7 +7,7 @@ import type { Segment } from '../../segments/spi/segment.js';
 import { newState, type AccumulatorState, type AggregationKind } from './aggregations.js';
 import type { CompiledQuery } from './compiledQuery.js';
 import { selectionSize, subtract, type DocSelection } from './docSelection.js';
-import { nullDocs } from './rowReader.js';
+import { hasNulls, nullDocs } from './rowReader.js';
 import type { ExprValue } from '../expr/types.js';
 import {
   aggregateNumeric,
@@ -106,10 +106,6 @@ export function kernelAggregation(input: FastPathInput): AccumulatorState[] | un
     states.push(state);
   }
   return states;
-}
-
-function hasNulls(reader: ColumnReader): boolean {
-  return (reader.nullVector()?.cardinality() ?? 0) > 0;
 }
 
 /**

@@ -90,3 +90,24 @@ export function forEachDocBlock(
     visit(block);
   }
 }
+
+/** Bits per u32 word of an id bitset. */
+const ID_BITS_PER_WORD = 32;
+
+/**
+ * A bitset of `ids` over [0, cardinality) in a temporary of the shared memory, as the scan
+ * kernels' id-set tests read it; returns its pointer.
+ */
+export function idBitsetIn(
+  temps: KernelTemporaries,
+  memory: WebAssembly.Memory,
+  ids: Iterable<number>,
+  cardinality: number,
+): number {
+  const wordCount = Math.max(1, Math.ceil(cardinality / ID_BITS_PER_WORD));
+  const setPtr = temps.allocate(wordCount * U32_BYTES);
+  const words = new Uint32Array(memory.buffer, setPtr, wordCount);
+  words.fill(0);
+  for (const id of ids) words[id >>> 5] = words[id >>> 5]! | (1 << (id & 31));
+  return setPtr;
+}

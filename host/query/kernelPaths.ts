@@ -18,6 +18,7 @@ import { docIds, noDocs, selectionSize, type DocSelection } from './docSelection
 import {
   F64_BYTES,
   forEachDocBlock,
+  idBitsetIn,
   KernelTemporaries,
   memoryViews,
   U32_BYTES,
@@ -87,11 +88,7 @@ function idPredicate(
   assert(hiId < cardinality, `matching id ${hiId} is below the cardinality ${cardinality}`);
   if (matchingIds.size === 1) return { kind: 'eq', loId, hiId, setPtr: 0, cardinality };
   if (matchingIds.contiguous) return { kind: 'range', loId, hiId, setPtr: 0, cardinality };
-  const wordCount = Math.ceil(cardinality / BITS_PER_WORD);
-  const setPtr = temps.allocate(wordCount * U32_BYTES);
-  const words = new Uint32Array(kernels.memory.buffer, setPtr, wordCount);
-  words.fill(0);
-  for (const id of matchingIds) words[id >>> 5] = words[id >>> 5]! | (1 << (id & 31));
+  const setPtr = idBitsetIn(temps, kernels.memory, matchingIds, cardinality);
   return { kind: 'set', loId, hiId, setPtr, cardinality };
 }
 

@@ -14,6 +14,11 @@ export function nullDocs(reader: ColumnReader, docCount: number): DocSelection {
   return clipToDocCount(docIds(vector.toArray()), docCount);
 }
 
+/** True when the column has a null in some doc. */
+export function hasNulls(reader: ColumnReader): boolean {
+  return (reader.nullVector()?.cardinality() ?? 0) > 0;
+}
+
 /** Byte-per-doc null flags of a column, or undefined when it has no nulls. */
 export function nullFlags(reader: ColumnReader, docCount: number): Uint8Array | undefined {
   const vector = reader.nullVector();

@@ -16,9 +16,9 @@ import { matchingIds } from './filterExec.js';
 import type { IdSet } from './idSet.js';
 import {
   F64_BYTES,
+  idBitsetIn,
   KernelTemporaries,
   memoryViews,
-  U32_BYTES,
   type KernelContext,
 } from './kernelMemory.js';
 import {
@@ -29,6 +29,7 @@ import {
 } from './kernelValues.js';
 import type { AggregationSpec } from './plan.js';
 import type { SegmentResult, SegmentStats } from './segmentExec.js';
+import { hasNulls } from './rowReader.js';
 
 /** Aggregations the kernel's COUNT/SUM/MIN/MAX state answers. */
 const FUSED_KINDS = new Set<AggregationKind>(['COUNT', 'SUM', 'MIN', 'MAX', 'AVG', 'MINMAXRANGE']);
@@ -39,18 +40,12 @@ const MIN_MAX_KINDS = new Set<AggregationKind>(['MIN', 'MAX', 'MINMAXRANGE']);
  * (filterExec.ts INVERTED_INDEX_MAX_ID_SHARE); the fused scan steps aside for it.
  */
 const INVERTED_INDEX_MAX_ID_SHARE = 0.25;
-/** Bits per u32 word of the id bitset. */
-const BITS_PER_WORD = 32;
 
 /** The filter column and the ids it matches, when the fused scan can answer the filter. */
 export interface FusedFilter {
   readonly reader: ColumnReader;
   readonly packed: PackedIdsLocator;
   readonly ids: IdSet;
-}
-
-function hasNulls(reader: ColumnReader): boolean {
-  return (reader.nullVector()?.cardinality() ?? 0) > 0;
 }
 
 /** The filter when it is one id predicate on an SV dictionary column a scan should answer. */
@@ -78,15 +73,6 @@ export function fusedFilter(
   return { reader, packed, ids };
 }
 
-function idSetWords(context: KernelContext, temps: KernelTemporaries, ids: IdSet, card: number) {
-  const wordCount = Math.max(1, Math.ceil(card / BITS_PER_WORD));
-  const setPtr = temps.allocate(wordCount * U32_BYTES);
-  const words = new Uint32Array(context.kernels.memory.buffer, setPtr, wordCount);
-  words.fill(0);
-  for (const id of ids) words[id >>> 5] = words[id >>> 5]! | (1 << (id & 31));
-  return setPtr;
-}
-
 /** Kernel passes over one segment: the matches and each value column's COUNT/SUM/MIN/MAX. */
 class FusedScan {
   /** The number of matching docs, once a pass has run. */
@@ -110,7 +96,7 @@ class FusedScan {
     this.loId = ids.first;
     this.hiId = ids.last;
     const isSet = !ids.contiguous;
-    this.setPtr = isSet ? idSetWords(context, this.temps, ids, cardinality) : 0;
+    this.setPtr = isSet ? idBitsetIn(this.temps, context.kernels.memory, ids, cardinality) : 0;
     this.idCount = isSet ? cardinality : 0;
     this.statePtr = this.temps.allocate(AGG_STATE_F64_BYTES);
     this.scratchPtr = this.temps.allocate(SCAN_AGG_SCRATCH_BYTES);

@@ -45,6 +45,7 @@ import {
   qdigestAddCounts,
   type SketchState,
 } from './sketches/index.js';
+import { hasNulls } from './rowReader.js';
 
 /** The sketch aggregations this path builds. */
 const SKETCH_KINDS = new Set<AggregationKind>([
@@ -520,10 +521,6 @@ interface GroupedAggregation {
   /** Per-group registers (HLL) or value histograms (the others), all groups side by side. */
   readonly stateBytes: number;
   scratch?: Scratch;
-}
-
-function hasNulls(reader: ColumnReader): boolean {
-  return (reader.nullVector()?.cardinality() ?? 0) > 0;
 }
 
 function log2mOf(fn: AggregationFunction): number {
