@@ -88,8 +88,11 @@ export interface BenchResults {
   /** Main-thread CPU profile of user-facing queries at concurrency 8. */
   profile?: ProfileLine[];
   peakRssBytes?: number;
+  /** wasm32 memories Cuvée opened (another opens when segments fill one). */
+  wasmMemoryCount?: number;
+  /** Their sizes, summed. */
   wasmMemoryBytes?: number;
-  /** The most bytes of the shared memory allocated at once (segments, scratch, arenas). */
+  /** The most bytes each memory had allocated at once (segments, scratch, arenas), summed. */
   wasmPeakAllocatedBytes?: number;
   totalSeconds?: number;
 }

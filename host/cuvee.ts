@@ -17,6 +17,7 @@ import { QueryEngine, type QueryableTable, type QueryRequestOptions } from './qu
 import type { BrokerResponse } from './query/response.js';
 import { KernelRuntime, type KernelRuntimeOptions } from './runtime/runtime.js';
 import { TableData } from './table/tableData.js';
+import type { SegmentPlacement } from '../segments/immutable/segment.js';
 import { compareValues } from './expr/values.js';
 import type { DeepStore } from './deepstore/deepStore.js';
 import { RealtimeTable, type ConsumingSegmentsInfo } from './realtime/realtimeTable.js';
@@ -334,10 +335,12 @@ export class Cuvee {
     onStreamFailure: 'throw' | 'warn' = 'throw',
   ): Promise<void> {
     const schema = this.catalog.schemaOf(table);
-    const data = new TableData(table, schema, this.segmentDirectory(table.tableNameWithType), {
-      allocator: this.runtime.allocator,
-      memory: this.runtime.memory,
-    });
+    const data = new TableData(
+      table,
+      schema,
+      this.segmentDirectory(table.tableNameWithType),
+      runtimePlacement(this.runtime),
+    );
     await data.loadAll();
     this.tableData.set(table.tableNameWithType, data);
     if (table.tableType !== 'REALTIME') return;
@@ -404,6 +407,16 @@ export class Cuvee {
         queryFilter: boundaryFilter(boundary, 'REALTIME') },
     ];
   }
+}
+
+/** Segment images go where the runtime places them: memory 0 first, then the next one. */
+function runtimePlacement(runtime: KernelRuntime): SegmentPlacement {
+  return {
+    allocateImage(sizeBytes, alignBytes) {
+      const { ptr, memory } = runtime.allocateSegment(sizeBytes, alignBytes);
+      return { ptr, allocator: memory.allocator, memory: memory.memory };
+    },
+  };
 }
 
 function timeBounds(

@@ -57,8 +57,9 @@ function header(results: BenchResults): string[] {
       `${settings?.threadCount} threads for both engines (Cuvée workerCount, DuckDB SET threads).`,
     `- Total run time ${(results.totalSeconds ?? 0).toFixed(0)} s; peak RSS of the process ` +
       `(both engines) ${mib(results.peakRssBytes ?? 0)}; Cuvée wasm memory ` +
-      `${mib(results.wasmMemoryBytes ?? 0)} (at most ${mib(results.wasmPeakAllocatedBytes ?? 0)} ` +
-      'allocated at once).',
+      `${mib(results.wasmMemoryBytes ?? 0)} in ${results.wasmMemoryCount ?? 1} wasm32 ` +
+      `memor${(results.wasmMemoryCount ?? 1) === 1 ? 'y' : 'ies'} (at most ` +
+      `${mib(results.wasmPeakAllocatedBytes ?? 0)} allocated at once).`,
     '',
   ];
 }

@@ -20,42 +20,6 @@ interface TableSource {
   chunk(start: number, count: number): Row[];
 }
 
-/**
- * Share of the wasm32 memory (4 GiB) segment images may take: the rest holds worker scratch,
- * query temporaries and the allocator's slack.
- */
-const SEGMENT_MEMORY_SHARE_MAX = 0.9;
-
-/** The data set does not fit Cuvée's memory: the message says by how much. */
-export class BenchCapacityError extends Error {}
-
-/** Bytes of Cuvée's shared memory in use now. */
-function allocatedBytes(context: BenchContext): number {
-  return context.cuvee.runtime.allocator.stats().allocatedBytes;
-}
-
-/**
- * After a table's first chunk: stop at once, with the reason, when the whole table's segment
- * images would not fit one wasm32 memory (the --big run at 100M rows), instead of failing
- * minutes later with the memory exhausted mid-load.
- */
-function checkCapacity(context: BenchContext, source: TableSource, before: number): void {
-  const { settings } = context;
-  const stats = context.cuvee.runtime.allocator.stats();
-  const chunkBytes = stats.allocatedBytes - before;
-  const chunkCount = Math.ceil(source.rowCount / settings.chunkRowCount);
-  const projectedBytes = before + chunkBytes * chunkCount;
-  const limitBytes = stats.maximumBytes * SEGMENT_MEMORY_SHARE_MAX;
-  if (projectedBytes <= limitBytes) return;
-  const gib = (bytes: number): string => (bytes / 2 ** 30).toFixed(2);
-  throw new BenchCapacityError(
-    `${source.table}: ${source.rowCount} rows need about ${gib(projectedBytes)} GiB of segment ` +
-      `images (${(chunkBytes / settings.chunkRowCount).toFixed(1)} bytes/row measured on the ` +
-      `first chunk), more than the ${gib(limitBytes)} GiB one wasm32 memory leaves for them; ` +
-      'run with fewer --rows (see bench/README.md, "--big")',
-  );
-}
-
 async function loadTable(context: BenchContext, source: TableSource): Promise<void> {
   const { cuvee, duckdb, settings } = context;
   await cuvee.createSchema(source.schemaJson);
@@ -70,11 +34,9 @@ async function loadTable(context: BenchContext, source: TableSource): Promise<vo
     let before = performance.now();
     const rows = source.chunk(start, count);
     generateMs += performance.now() - before;
-    const bytesBefore = allocatedBytes(context);
     before = performance.now();
     await addChunk(cuvee, source.table, rows);
     cuveeMs += performance.now() - before;
-    if (start === 0) checkCapacity(context, source, bytesBefore);
     before = performance.now();
     await duckdb.appendRows(source.table, columns, rows);
     duckdbMs += performance.now() - before;

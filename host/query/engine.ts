@@ -13,7 +13,13 @@ import { compileQuery } from './compiledQuery.js';
 import { explainPlan } from './explain.js';
 import type { KernelContext } from './kernelPaths.js';
 import { parseQueryOptions } from './options.js';
-import { executeParts, warmWorkers, withFilter, type QueryPart } from './parallel.js';
+import {
+  executeParts,
+  kernelsFor,
+  warmWorkers,
+  withFilter,
+  type QueryPart,
+} from './parallel.js';
 import { brokerPrune } from './brokerPrune.js';
 import { applyTimestampIndex } from './timestampIndex.js';
 import { planQuery } from './plan.js';
@@ -123,7 +129,10 @@ export class QueryEngine {
     response.numSegmentsQueried = segments.length;
     for (const segment of segments) response.totalDocs += segment.docCount();
     if (plan.explain) {
-      response.resultTable = explainPlan(compiled, segments, this.kernels);
+      const targets = { kernels: this.kernels, runtime: this.runtime };
+      response.resultTable = explainPlan(compiled, segments, (segment) =>
+        kernelsFor(targets, segment),
+      );
       return;
     }
     // Every table's plan has the same outputs, groups and order (only WHERE differs), so one

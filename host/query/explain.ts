@@ -39,7 +39,7 @@ function accessPathsOf(
 export function explainPlan(
   query: CompiledQuery,
   segments: readonly Segment[],
-  kernels: KernelContext | undefined,
+  kernelsFor: (segment: Segment) => KernelContext | undefined,
 ): ResultTable {
   const plan = query.plan;
   const rows: (string | number)[][] = [];
@@ -53,7 +53,7 @@ export function explainPlan(
   const combine = add(`COMBINE_${plan.kind.toUpperCase()}`, root);
   const byPaths = new Map<string, { kind: string; count: number; paths: string[] }>();
   for (const segment of segments) {
-    const paths = accessPathsOf(query, segment, kernels);
+    const paths = accessPathsOf(query, segment, kernelsFor(segment));
     const kind = segment.metadata.crc === 0 ? 'consuming' : 'sealed';
     const key = `${kind}|${paths.join('|')}`;
     const entry = byPaths.get(key) ?? { kind, count: 0, paths };

@@ -1,5 +1,6 @@
 // Segments spread over the kernel worker pool. The main thread prunes, decides where each
-// segment runs, and starts one task per worker with a balanced batch of immutable segments; a
+// segment runs, and starts one task per worker with a balanced batch of immutable segments
+// (split further where they lie in different memories: a task runs on one memory); a
 // worker parses, plans and compiles the query once per task, attaches each segment from the
 // shared memory (no copy), runs it exactly as the calling thread would (segmentExec.ts) and sends
 // back plain per-segment results and stats. Tiny queries, EXPLAIN and every mutable (consuming)
@@ -24,6 +25,7 @@ import {
 } from '../../segments/immutable/segment.js';
 import type { Segment } from '../../segments/spi/segment.js';
 import type { KernelRuntime } from '../runtime/runtime.js';
+import { assert } from '../util/assert.js';
 import { compileQuery, type CompiledQuery } from './compiledQuery.js';
 import type { KernelContext } from './kernelMemory.js';
 import { parseQueryOptions } from './options.js';
@@ -248,6 +250,30 @@ export interface PartsRequest {
   readonly response: BrokerResponse;
 }
 
+/**
+ * The calling thread's kernels on the memory `segment` lies in: the runtime may hold segments
+ * in several memories, and a kernel reads only its own. Mutable segments and memory 0's use
+ * `targets.kernels`.
+ */
+export function kernelsFor(targets: ExecutionTargets, segment: Segment): KernelContext | undefined {
+  const { kernels, runtime } = targets;
+  if (kernels === undefined) return kernels;
+  if (!(segment instanceof ImmutableSegment) || segment.memory === kernels.kernels.memory) {
+    return kernels;
+  }
+  assert(runtime !== undefined, 'an engine over several memories is given their runtime');
+  const memory = runtime.memoryOf(segment.memory);
+  assert(memory !== undefined, `segment ${segment.metadata.segmentName} lies in a runtime memory`);
+  return { kernels: memory.local, allocator: memory.allocator };
+}
+
+/** The index of the runtime memory an immutable segment lies in. */
+function memoryIndexOf(runtime: KernelRuntime, segment: ImmutableSegment): number {
+  const memory = runtime.memoryOf(segment.memory);
+  assert(memory !== undefined, `segment ${segment.metadata.segmentName} lies in a runtime memory`);
+  return memory.index;
+}
+
 /** One unpruned segment in query order, and what became of it. */
 interface Slot {
   readonly part: number;
@@ -258,6 +284,8 @@ interface Slot {
 
 /** The calling thread's placement label in traceInfo. */
 const CALLER = 'thread: caller';
+/** SegmentBatchResult.threadId of a batch that never reached a worker (no arena). */
+const NO_WORKER = -1;
 
 /**
  * Runs every part's segments (pruned by metadata first) and returns their partial results in
@@ -337,6 +365,12 @@ function poolCandidates(
   return [];
 }
 
+/** The slots one task serves, in order: one table's, all in one memory. */
+interface Batch {
+  readonly memoryIndex: number;
+  readonly slots: readonly Slot[];
+}
+
 interface Dispatch {
   /** Per task: the slots it serves, in order. */
   readonly batches: readonly (readonly Slot[])[];
@@ -345,19 +379,24 @@ interface Dispatch {
   readonly ended: Promise<unknown>;
 }
 
-/** Balanced batches, one per worker, split by part (a task runs one table's plan). */
-function batchSlots(runtime: KernelRuntime, pooled: readonly Slot[]): Slot[][] {
+/**
+ * Balanced batches, one per worker, split by part (a task runs one table's plan) and by memory
+ * (a task runs on one memory's kernels).
+ */
+function batchSlots(runtime: KernelRuntime, pooled: readonly Slot[]): Batch[] {
   const docCounts = pooled.map((slot) => slot.segment.docCount());
-  const batches: Slot[][] = [];
+  const batches: Batch[] = [];
   for (const indexes of balanceBatches(docCounts, runtime.workerCount)) {
-    const byPart = new Map<number, Slot[]>();
+    const byKey = new Map<string, { memoryIndex: number; slots: Slot[] }>();
     for (const index of indexes) {
       const slot = pooled[index]!;
-      const list = byPart.get(slot.part) ?? [];
-      list.push(slot);
-      byPart.set(slot.part, list);
+      const memoryIndex = memoryIndexOf(runtime, slot.segment as ImmutableSegment);
+      const key = `${slot.part}/${memoryIndex}`;
+      const batch = byKey.get(key) ?? { memoryIndex, slots: [] };
+      batch.slots.push(slot);
+      byKey.set(key, batch);
     }
-    batches.push(...byPart.values());
+    batches.push(...byKey.values());
   }
   return batches;
 }
@@ -404,22 +443,40 @@ function startBatches(
 ): Dispatch {
   const batches = batchSlots(runtime, pooled);
   const gate = arenaGateOf(runtime);
-  const tasks = batches.map(async (batch) => {
+  const tasks = batches.map(async ({ memoryIndex, slots }) => {
     await acquireArenaSlot(gate);
+    // The arena lies in the memory of the batch's segments: the worker's kernels see only it.
+    const { allocator } = runtime.memories[memoryIndex]!;
     let arenaPtr: number | undefined;
     try {
       // A batch that waited past the deadline would only be refused by the worker.
       checkDeadline(request.deadline);
-      const arenaBytes = arenaBytesFor(Math.max(...batch.map((slot) => slot.segment.docCount())));
-      arenaPtr = runtime.allocator.allocate(arenaBytes);
-      const args = batchArgs(request, batch, arenaPtr, arenaBytes);
-      return await runtime.startAll(segmentBatch, [args])[0]!;
+      const arenaBytes = arenaBytesFor(Math.max(...slots.map((slot) => slot.segment.docCount())));
+      arenaPtr = tryAllocateArena(allocator, arenaBytes);
+      // A memory full of segments has no room for an arena: the calling thread runs them.
+      if (arenaPtr === undefined) return noArena(slots);
+      const args = batchArgs(request, slots, arenaPtr, arenaBytes);
+      return await runtime.startAll(segmentBatch, [args], memoryIndex)[0]!;
     } finally {
-      if (arenaPtr !== undefined) runtime.allocator.release(arenaPtr);
+      if (arenaPtr !== undefined) allocator.release(arenaPtr);
       releaseArenaSlot(gate);
     }
   });
-  return { batches, tasks, ended: Promise.allSettled(tasks) };
+  return { batches: batches.map((batch) => batch.slots), tasks, ended: Promise.allSettled(tasks) };
+}
+
+function tryAllocateArena(allocator: MemoryAllocator, arenaBytes: number): number | undefined {
+  try {
+    return allocator.allocate(arenaBytes);
+  } catch (error) {
+    if (error instanceof MemoryExhaustedError) return undefined;
+    throw error;
+  }
+}
+
+/** A batch no worker ran: every segment is left to the calling thread. */
+function noArena(slots: readonly Slot[]): SegmentBatchResult {
+  return { threadId: NO_WORKER, outcomes: slots.map(() => null), elapsedMs: 0 };
 }
 
 function batchArgs(
@@ -452,7 +509,10 @@ function fillFromWorkers(
     batch.forEach((slot, i) => {
       const outcome = result.outcomes[i];
       if (outcome === null || outcome === undefined) {
-        slot.placement = `${CALLER} (worker ${result.threadId} lacked temporary memory)`;
+        slot.placement =
+          result.threadId === NO_WORKER
+            ? `${CALLER} (no room for a worker's temporaries in its memory)`
+            : `${CALLER} (worker ${result.threadId} lacked temporary memory)`;
         return;
       }
       slot.outcome = outcome;
@@ -474,7 +534,8 @@ function runLocally(
     // in-segment check interval.
     checkDeadline(request.deadline);
     const { compiled } = request.parts[slot.part]!;
-    slot.outcome = executeSegment(compiled, slot.segment, request.deadline, targets.kernels);
+    const kernels = kernelsFor(targets, slot.segment);
+    slot.outcome = executeSegment(compiled, slot.segment, request.deadline, kernels);
   }
 }
 

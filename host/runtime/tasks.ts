@@ -41,11 +41,25 @@ export interface Operation<Args, Result> {
   readonly body: OperationBody<Args, Result>;
 }
 
+/**
+ * A memory other than the process's first, named in a task that reads it. A worker
+ * instantiates the kernels on it the first time it sees `index`; the memory object itself is
+ * cloned as a handle (a shared memory is never copied).
+ */
+export interface MemoryTarget {
+  readonly index: number;
+  readonly memory: WebAssembly.Memory;
+  /** The memory's worker scratch block: a worker's slot lies at the same offset as in memory 0. */
+  readonly workerScratchPtr: number;
+}
+
 /** The message a worker receives. */
 export interface TaskRequest {
   readonly operation: string;
   readonly moduleUrl: string;
   readonly args: unknown;
+  /** Absent: memory 0, the one every worker starts with. */
+  readonly target?: MemoryTarget;
 }
 
 /** A CuveeError flattened for the trip back (structured clone keeps no classes or fields). */
@@ -95,8 +109,13 @@ export function executeOperation<Args, Result>(
   return operation.body(context, args);
 }
 
-export function taskRequest<Args>(operation: Operation<Args, unknown>, args: Args): TaskRequest {
-  return { operation: operation.name, moduleUrl: operation.moduleUrl, args };
+export function taskRequest<Args>(
+  operation: Operation<Args, unknown>,
+  args: Args,
+  target?: MemoryTarget,
+): TaskRequest {
+  const request = { operation: operation.name, moduleUrl: operation.moduleUrl, args };
+  return target === undefined ? request : { ...request, target };
 }
 
 export function serializeError(error: unknown): SerializedError | undefined {

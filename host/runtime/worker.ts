@@ -1,5 +1,6 @@
-// The piscina worker: instantiates the kernels module on the process's shared memory, claims its
-// scratch slot, and runs tasks that name a registered operation. It imports nothing but the
+// The piscina worker: instantiates the kernels module on the process's first shared memory (and
+// on any later one the first time a task names it), claims its scratch slot, and runs tasks
+// that name a registered operation. It imports nothing but the
 // kernels, the registry and the built-in operations; other operations arrive by importing the
 // module that defines them, once, on first use.
 import { threadId, workerData } from 'node:worker_threads';
@@ -27,15 +28,33 @@ export interface WorkerInit extends ReleaseLogInit {
 }
 
 const init = workerData as WorkerInit;
-const instance = instantiateKernels(init.memory, init.module);
 const scratch = claimScratch(init.scratch, threadId);
-const context: ExecutionContext = {
-  kernels: instance.exports,
-  memory: init.memory,
-  views: new MemoryViews(init.memory),
-  scratchPtr: scratch.ptr,
-  scratchBytes: scratch.sizeBytes,
-};
+
+function contextOn(memory: WebAssembly.Memory, scratchPtr: number): ExecutionContext {
+  return {
+    kernels: instantiateKernels(memory, init.module).exports,
+    memory,
+    views: new MemoryViews(memory),
+    scratchPtr,
+    scratchBytes: scratch.sizeBytes,
+  };
+}
+
+/** By memory index: memory 0 from the start, others on the first task that names them. */
+const contexts = new Map<number, ExecutionContext>([[0, contextOn(init.memory, scratch.ptr)]]);
+
+function contextFor(request: TaskRequest): ExecutionContext {
+  const target = request.target;
+  if (target === undefined) return contexts.get(0)!;
+  let context = contexts.get(target.index);
+  if (context === undefined) {
+    // This worker's slot sits at the same offset in every memory's scratch block.
+    const slotPtr = target.workerScratchPtr + (scratch.ptr - init.scratch.basePtr);
+    context = contextOn(target.memory, slotPtr);
+    contexts.set(target.index, context);
+  }
+  return context;
+}
 
 async function loadOperation(request: TaskRequest): Promise<Operation<unknown, unknown>> {
   await import(request.moduleUrl);
@@ -47,9 +66,9 @@ async function loadOperation(request: TaskRequest): Promise<Operation<unknown, u
   return loaded;
 }
 
-function execute(operation: Operation<unknown, unknown>, args: unknown): TaskOutcome {
+function execute(operation: Operation<unknown, unknown>, request: TaskRequest): TaskOutcome {
   try {
-    return { ok: true, value: executeOperation(context, operation, args) };
+    return { ok: true, value: executeOperation(contextFor(request), operation, request.args) };
   } catch (error) {
     const serialized = serializeError(error);
     if (serialized === undefined) throw error;
@@ -60,6 +79,6 @@ function execute(operation: Operation<unknown, unknown>, args: unknown): TaskOut
 /** The piscina handler: synchronous once the operation is known (the common case). */
 export default function runTask(request: TaskRequest): TaskOutcome | Promise<TaskOutcome> {
   const known = findOperation(request.operation);
-  if (known !== undefined) return execute(known, request.args);
-  return loadOperation(request).then((loaded) => execute(loaded, request.args));
+  if (known !== undefined) return execute(known, request);
+  return loadOperation(request).then((loaded) => execute(loaded, request));
 }

@@ -1,32 +1,32 @@
 // The segments of one physical table on this node (Pinot's TableDataManager): immutable segment
-// files under the table's directory, loaded into the shared kernel memory. Adding a segment
-// whose name exists replaces it atomically (the new file is renamed over the old, the reader
-// swapped in one step), so re-pushing the same batch never doubles the data.
+// files under the table's directory, loaded into the kernel runtime's shared memories. Adding a
+// segment whose name exists replaces it atomically (the new file is renamed over the old, the
+// reader swapped in one step), so re-pushing the same batch never doubles the data.
 import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Schema, TableConfig } from '../config/types.js';
 import type { Segment } from '../../segments/spi/segment.js';
-import { loadImmutableSegment } from '../../segments/immutable/segment.js';
+import {
+  loadImmutableSegment,
+  type SegmentPlacement,
+} from '../../segments/immutable/segment.js';
 import { writeImmutableSegment } from '../../segments/immutable/writer.js';
 import type { ImmutableSegmentInput } from '../../segments/spi/builder.js';
-import type { MemoryAllocator } from '../runtime/allocator.js';
 import type { QueryableTable, UnavailableSegment } from '../query/engine.js';
-import { ConfigError, SegmentFormatError } from '../errors/errors.js';
+import { ConfigError, MemoryExhaustedError, SegmentFormatError } from '../errors/errors.js';
 import { fsyncDirectory } from '../util/files.js';
 
 /** File name ending of an immutable segment (segments/FORMAT.md). */
 export const SEGMENT_FILE_SUFFIX = '.seg';
 
-/** A segment that failed to load: kept on disk untouched, reported with every query. */
+/**
+ * A segment that failed to load (a corrupt file, or no kernel memory left for it): kept on
+ * disk untouched, reported with every query.
+ */
 export interface BrokenSegment {
   readonly segmentName: string;
   readonly filePath: string;
-  readonly error: SegmentFormatError;
-}
-
-export interface SegmentMemory {
-  readonly allocator: MemoryAllocator;
-  readonly memory: WebAssembly.Memory;
+  readonly error: SegmentFormatError | MemoryExhaustedError;
 }
 
 export class TableData implements QueryableTable {
@@ -38,7 +38,8 @@ export class TableData implements QueryableTable {
     readonly config: TableConfig,
     readonly schema: Schema,
     readonly directory: string,
-    private readonly memory: SegmentMemory,
+    /** Where segment images go: the runtime's memories, each filled before the next opens. */
+    private readonly placement: SegmentPlacement,
   ) {}
 
   segments(): readonly Segment[] {
@@ -72,7 +73,9 @@ export class TableData implements QueryableTable {
       try {
         this.install(segmentName, await this.load(filePath));
       } catch (error) {
-        if (!(error instanceof SegmentFormatError)) throw error;
+        if (!(error instanceof SegmentFormatError || error instanceof MemoryExhaustedError)) {
+          throw error;
+        }
         this.broken.push({ segmentName, filePath, error });
       }
     }
@@ -86,7 +89,14 @@ export class TableData implements QueryableTable {
       { ...input, schema: this.schema, tableConfig: this.config },
       filePath,
     );
-    const segment = await this.load(filePath);
+    let segment: Segment;
+    try {
+      segment = await this.load(filePath);
+    } catch (error) {
+      // Not served, so not kept: a restart must not bring back rows the caller saw refused.
+      await rm(filePath, { force: true });
+      throw error;
+    }
     this.install(input.segmentName, segment);
     return segment;
   }
@@ -167,7 +177,7 @@ export class TableData implements QueryableTable {
   }
 
   private load(filePath: string): Promise<Segment> {
-    return loadImmutableSegment(filePath, this.memory.allocator, this.memory.memory);
+    return loadImmutableSegment(filePath, this.placement);
   }
 
   private install(segmentName: string, segment: Segment): void {

@@ -54,6 +54,8 @@ export class ImmutableSegment implements Segment {
     private readonly columns: ReadonlyMap<string, ImmutableColumnReader>,
     /** The owner of the file image's allocation; undefined for a worker's attached view. */
     private readonly allocator: MemoryAllocator | undefined,
+    /** The shared memory the file image lies in (the runtime may hold several). */
+    readonly memory: WebAssembly.Memory,
     /** Where the file image starts in the shared memory, and its size. */
     readonly ptr: number,
     readonly sizeBytes: number,
@@ -148,9 +150,13 @@ export function attachImmutableSegment(
   const metadata = withBloomFilters(parsed, file, entries, filePath);
   const readers = buildReaders(file, ptr, entries, metadata, filePath);
   const segment = new ImmutableSegment(
-    filePath, metadata, readers, undefined, ptr, sizeBytes, entries, id,
+    filePath, metadata, readers, undefined, memory, ptr, sizeBytes, entries, id,
   );
   return withStarTrees(segment, file, ptr, entries, filePath);
+}
+
+function assertMemory(): never {
+  assert(false, 'loadImmutableSegment with an allocator is given its memory');
 }
 
 /** Reads the whole file into `target`; a file shorter than its size on open is truncated. */
@@ -193,33 +199,62 @@ function buildReaders(
   return readers;
 }
 
+/** Where a segment image goes: a range, the allocator that owns it, and its memory. */
+export interface PlacedImage {
+  readonly ptr: number;
+  readonly allocator: MemoryAllocator;
+  readonly memory: WebAssembly.Memory;
+}
+
+/** Chooses a memory for each segment image (the runtime's placement across its memories). */
+export interface SegmentPlacement {
+  allocateImage(sizeBytes: number, alignBytes: number): PlacedImage;
+}
+
+/** Every image in one memory, owned by `allocator` (tools, tests, a single-memory runtime). */
+export function singleMemory(
+  allocator: MemoryAllocator,
+  memory: WebAssembly.Memory,
+): SegmentPlacement {
+  return {
+    allocateImage: (sizeBytes, alignBytes) => ({
+      ptr: allocator.allocate(sizeBytes, alignBytes),
+      allocator,
+      memory,
+    }),
+  };
+}
+
 /**
- * Loads the segment at `filePath` into one allocation of `memory` (owned by `allocator`).
- * `release()` on the result gives the allocation back. A corrupt or truncated file is refused
- * with SegmentFormatError naming the file and the problem.
+ * Loads the segment at `filePath` into one allocation, in `memory` (owned by `allocator`) or
+ * wherever `placement` puts it. `release()` on the result gives the allocation back. A corrupt
+ * or truncated file is refused with SegmentFormatError naming the file and the problem.
  */
 export async function loadImmutableSegment(
   filePath: string,
-  allocator: MemoryAllocator,
-  memory: WebAssembly.Memory,
+  where: MemoryAllocator | SegmentPlacement,
+  memory?: WebAssembly.Memory,
 ): Promise<ImmutableSegment> {
+  const placement =
+    'allocateImage' in where ? where : singleMemory(where, memory ?? assertMemory());
   const handle = await open(filePath, 'r');
-  let ptr: number | undefined;
+  let image: PlacedImage | undefined;
   try {
     const sizeBytes = (await handle.stat()).size;
-    ptr = allocator.allocate(sizeBytes, SECTION_ALIGN_BYTES);
-    const file = new Uint8Array(memory.buffer, ptr, sizeBytes);
+    image = placement.allocateImage(sizeBytes, SECTION_ALIGN_BYTES);
+    const { ptr, allocator } = image;
+    const file = new Uint8Array(image.memory.buffer, ptr, sizeBytes);
     await readInto(handle, filePath, file);
     const entries = decodeContainer(file, filePath);
     const parsed = parseMetadata(file, entries, filePath, containerCrc(file));
     const metadata = withBloomFilters(parsed, file, entries, filePath);
     const readers = buildReaders(file, ptr, entries, metadata, filePath);
     const segment = new ImmutableSegment(
-      filePath, metadata, readers, allocator, ptr, sizeBytes, entries,
+      filePath, metadata, readers, allocator, image.memory, ptr, sizeBytes, entries,
     );
     return withStarTrees(segment, file, ptr, entries, filePath);
   } catch (error) {
-    if (ptr !== undefined) allocator.release(ptr);
+    if (image !== undefined) image.allocator.release(image.ptr);
     throw error;
   } finally {
     await handle.close();
