@@ -24,7 +24,10 @@ export function latencyStats(samplesMs: number[]): LatencyStats {
 }
 
 export interface RunBudget {
+  /** Untimed runs first: at least this many... */
   readonly warmupRuns: number;
+  /** ...and for at least this long (V8 optimizes a sub-millisecond path after thousands). */
+  readonly warmupTimeMs: number;
   /** Stop after this many timed runs... */
   readonly maxRuns: number;
   /** ...or once this much time has gone, whichever first (but at least minRuns). */
@@ -37,12 +40,15 @@ export async function timeSequential(
   run: (runIndex: number) => Promise<void>,
   budget: RunBudget,
 ): Promise<number[]> {
-  for (let index = 0; index < budget.warmupRuns; index++) await run(index);
+  let warmupCount = 0;
+  const warmupStarted = performance.now();
+  while (warmupCount < budget.warmupRuns ||
+    performance.now() - warmupStarted < budget.warmupTimeMs) await run(warmupCount++);
   const samplesMs: number[] = [];
   const started = performance.now();
   for (let index = 0; index < budget.maxRuns; index++) {
     const before = performance.now();
-    await run(budget.warmupRuns + index);
+    await run(warmupCount + index);
     samplesMs.push(performance.now() - before);
     const spentMs = performance.now() - started;
     if (samplesMs.length >= budget.minRuns && spentMs > budget.maxTimeMs) break;

@@ -1,7 +1,9 @@
 // Seeded profile-view events in the shape of LinkedIn's "who viewed my profile": each row is one
 // view of a member's profile (vieweeId) by another member (viewerId), with low- and medium-
-// cardinality attributes of the viewer and a few metrics. Rows come in chunks sorted by vieweeId,
-// as an offline job would write them, so each segment has a sorted vieweeId column.
+// cardinality attributes of the viewer and a few metrics. The data set is ordered by vieweeId,
+// as the offline job of a user-facing table writes it (Pinot's advice: sort, and partition, on
+// the key every query names): a chunk holds one contiguous range of viewees, so each segment's
+// vieweeId column is sorted and its min/max prune every other segment of a lookup.
 import type { Row } from '../../host/config/types.js';
 import { SeededRandom } from '../../test/support/random.js';
 
@@ -105,13 +107,21 @@ export class ProfileViewGenerator {
     this.viewerCount = Math.max(1, Math.floor(totalRowCount / VIEWS_PER_VIEWER));
   }
 
-  /** Rows [start, start + count) of the data set, sorted by vieweeId; the same for one seed. */
+  /**
+   * Rows [start, start + count) of the data set, sorted by vieweeId; the same for one seed. The
+   * rows draw their viewees uniformly from the chunk's share of them: rows [start, end) of
+   * totalRowCount get viewees (start/total, end/total] of vieweeCount, so chunks of any size
+   * hold disjoint ranges and every viewee has ~VIEWS_PER_VIEWEE views in all.
+   */
   chunk(start: number, count: number): Row[] {
     // Each chunk has its own stream, so chunks can be made in any order and still agree.
     const random = new SeededRandom((this.seed * 1_000_003 + start) >>> 0);
+    const share = this.vieweeCount / this.totalRowCount;
+    const firstViewee = Math.min(this.vieweeCount, Math.floor(start * share) + 1);
+    const lastViewee = Math.max(firstViewee, Math.floor((start + count) * share));
     const vieweeIds = new Float64Array(count);
     for (let index = 0; index < count; index++) {
-      vieweeIds[index] = random.int(1, this.vieweeCount);
+      vieweeIds[index] = random.int(firstViewee, lastViewee);
     }
     vieweeIds.sort();
     const rows: Row[] = new Array<Row>(count);
