@@ -3,7 +3,7 @@
 import type { Cuvee } from '../host/cuvee.js';
 import type { DuckDbEngine } from './engines/duckdb.js';
 import type { LatencyStats, ThroughputResult } from './measure.js';
-import type { ProfileLine } from './profile.js';
+import type { CpuProfile, ProfileLine } from './profile.js';
 import type { Workload } from './workloads.js';
 
 export interface BenchSettings {
@@ -38,6 +38,8 @@ export interface QueryResult {
   readonly workload: Workload;
   readonly description: string;
   readonly sql: string;
+  /** Request-level query options Cuvée ran it with, if any. */
+  readonly cuveeQueryOptions?: Readonly<Record<string, string>>;
   readonly cuvee?: LatencyStats;
   readonly duckdb?: LatencyStats;
   /** Cuvée p50 / DuckDB p50: below 1 Cuvée is faster. */
@@ -85,8 +87,10 @@ export interface BenchResults {
   kafka?: KafkaResult;
   /** Sections that did not run, and why. */
   skipped: string[];
-  /** Main-thread CPU profile of user-facing queries at concurrency 8. */
-  profile?: ProfileLine[];
+  /** Main-thread CPU profile of user-facing queries at concurrency 8 (older runs: top only). */
+  profile?: CpuProfile | ProfileLine[];
+  /** The server's main thread under autocannon at the highest concurrency. */
+  httpProfile?: CpuProfile;
   peakRssBytes?: number;
   /** wasm32 memories Cuvée opened (another opens when segments fill one). */
   wasmMemoryCount?: number;

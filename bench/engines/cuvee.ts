@@ -14,12 +14,21 @@ export async function addChunk(cuvee: Cuvee, tableName: string, rows: readonly R
 }
 
 /** Runs a query; returns its rows, or throws with the engine's first exception. */
-export async function cuveeRows(cuvee: Cuvee, sql: string): Promise<unknown[][]> {
-  const response = await cuvee.query(sql);
+/** The rows of a complete answer; an exception or a partial answer fails the query. */
+export async function cuveeRows(
+  cuvee: Cuvee,
+  sql: string,
+  queryOptions?: Readonly<Record<string, string>>,
+): Promise<unknown[][]> {
+  const response = await cuvee.query(sql, { queryOptions });
   const exception = response.exceptions[0];
   if (exception !== undefined) {
     throw new BenchQueryError(`${exception.errorCode}: ${exception.message}`);
   }
+  if (response.numGroupsLimitReached) {
+    throw new BenchQueryError('partial answer: numGroupsLimit reached; raise it for this query');
+  }
+  if (response.partialResult) throw new BenchQueryError('partial answer (partialResult)');
   return response.resultTable?.rows ?? [];
 }
 

@@ -1,9 +1,10 @@
 // bench/RESULTS.md from one run's results: machine and versions, the targets of issue 7 with
 // how far each is, the tables, the chart (a PNG written beside it) and the profile.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { BenchResults, QueryResult } from '../context.js';
 import type { LatencyStats } from '../measure.js';
+import type { CpuProfile, ProfileLine } from '../profile.js';
 import { barChartPng } from './png.js';
 
 /** Issue 7: user-facing p50 at least this many times faster than DuckDB. */
@@ -126,7 +127,9 @@ function queryTable(results: BenchResults, chartName: string): string[] {
   lines.push('', `![p50 latency per query, log scale](${chartName})`, '', '<details><summary>' +
     'The queries</summary>', '');
   results.queries.forEach((query, index) => {
-    lines.push(`${index + 1}. **${query.name}**: ${query.description}. \`${query.sql}\``);
+    const options = Object.entries(query.cuveeQueryOptions ?? {})
+      .map(([name, value]) => ` Cuvée's queryOptions: \`${name}=${value}\`.`).join('');
+    lines.push(`${index + 1}. **${query.name}**: ${query.description}. \`${query.sql}\`${options}`);
   });
   return [...lines, '', '</details>', ''];
 }
@@ -185,21 +188,42 @@ function sizeTable(results: BenchResults): string[] {
   return [...lines, ''];
 }
 
+function partsTable(profile: CpuProfile | ProfileLine[]): string[] {
+  if (Array.isArray(profile)) return [];
+  return ['', '| self % | part |', '| --- | --- |',
+    ...profile.parts.map((line) => `| ${line.selfPercent.toFixed(1)} | ${line.part} |`)];
+}
+
+function topTable(profile: CpuProfile | ProfileLine[]): string[] {
+  const top = Array.isArray(profile) ? profile : profile.top;
+  return ['', '| self % | function | where |', '| --- | --- | --- |',
+    ...top.map((line) =>
+      `| ${line.selfPercent.toFixed(1)} | ${line.functionName} | ${line.location} |`)];
+}
+
 function profileTable(results: BenchResults): string[] {
   if (results.profile === undefined) return [];
+  const { profile } = results;
   const lines = ['## Where the time goes (user-facing, 8 clients, library)', '',
-    'Main-thread CPU profile (node:inspector), self time by function; kernel work on the ' +
-    'worker threads is not in it.', '', '| self % | function | where |', '| --- | --- | --- |'];
-  for (const line of results.profile) {
-    lines.push(`| ${line.selfPercent.toFixed(1)} | ${line.functionName} | ${line.location} |`);
-  }
-  const idle = results.profile.find((line) => line.functionName === '(idle)');
+    'Main-thread CPU profile (node:inspector), self time by part and by function; kernel work ' +
+    'on the worker threads is not in it.', ...partsTable(profile), ...topTable(profile)];
+  const top = Array.isArray(profile) ? profile : profile.top;
+  const idle = top.find((line) => line.functionName === '(idle)');
   if (idle !== undefined && idle.selfPercent > IDLE_DOMINANT_PERCENT) {
     lines.push('', `The main thread is idle ${idle.selfPercent.toFixed(0)}% of the time: a ` +
       'user-facing query spends its time waiting for the worker threads (segment work and the ' +
       'round trip to them), not in parsing, planning or reducing on the main thread.');
   }
   return [...lines, ''];
+}
+
+function httpProfileTable(results: BenchResults): string[] {
+  if (results.httpProfile === undefined) return [];
+  return ['## Where the time goes (user-facing over HTTP, server main thread)', '',
+    'The server\'s main thread under autocannon (64 connections, a separate run from the ' +
+    'throughput figures), self time by part and by function. Idle time here is time the ' +
+    'thread had no request to work on: on 2 cores autocannon and the kernel\'s TCP work hold ' +
+    'the CPU then.', ...partsTable(results.httpProfile), ...topTable(results.httpProfile), ''];
 }
 
 function chart(results: BenchResults): Buffer {
@@ -213,12 +237,14 @@ function chart(results: BenchResults): Buffer {
 
 export function writeReport(results: BenchResults, outPath: string): void {
   const chartPath = join(dirname(outPath), `${basename(outPath, '.md')}-latency.png`);
+  mkdirSync(dirname(outPath), { recursive: true });
   const hasChart = results.queries.some((query) => query.error === undefined);
   if (hasChart) writeFileSync(chartPath, chart(results));
   const skipped = results.skipped.length === 0 ? [] :
     ['## Not measured in this run', '', ...results.skipped.map((line) => `- ${line}`), ''];
   const text = [...header(results), ...targets(results),
     ...queryTable(results, basename(chartPath)), ...throughputTable(results),
-    ...ingestionTables(results), ...sizeTable(results), ...profileTable(results), ...skipped];
+    ...ingestionTables(results), ...sizeTable(results), ...profileTable(results),
+    ...httpProfileTable(results), ...skipped];
   writeFileSync(outPath, `${text.join('\n')}\n`);
 }

@@ -27,7 +27,7 @@ export async function duckdbRows(context: BenchContext, sql: string): Promise<un
 
 async function answersAgree(context: BenchContext, query: BenchQuery): Promise<boolean> {
   const sql = query.sql(0);
-  const cuvee = normalRows(await cuveeRows(context.cuvee, sql));
+  const cuvee = normalRows(await cuveeRows(context.cuvee, sql, query.cuveeQueryOptions));
   const duckdb = normalRows(await duckdbRows(context, sql));
   if (cuvee !== duckdb) {
     context.log(`  answers differ for ${query.name}:\n    cuvee:  ${cuvee.replaceAll('\n', ' ; ')}` +
@@ -43,11 +43,11 @@ async function measureQuery(context: BenchContext, query: BenchQuery): Promise<Q
     maxRuns: settings.latencyMaxRuns,
     maxTimeMs: settings.latencyTimeMs, minRuns: MIN_RUNS };
   const base = { name: query.name, workload: query.workload, description: query.description,
-    sql: query.sql(0) };
+    sql: query.sql(0), cuveeQueryOptions: query.cuveeQueryOptions };
   try {
     const agree = await answersAgree(context, query);
     const cuvee = latencyStats(await timeSequential(async (runIndex) => {
-      await cuveeRows(context.cuvee, query.sql(runIndex));
+      await cuveeRows(context.cuvee, query.sql(runIndex), query.cuveeQueryOptions);
     }, budget));
     const duckdb = latencyStats(await timeSequential(async (runIndex) => {
       await context.duckdb.connection.run(query.sql(runIndex));
