@@ -6,14 +6,14 @@ import { Cuvee } from '../../host/cuvee.js';
 export class BenchQueryError extends Error {}
 
 export async function openCuvee(dataDir: string, workerCount: number): Promise<Cuvee> {
-  return Cuvee.open({ dataDir, runtime: { workerCount }, onWarning: () => undefined });
+  return Cuvee.open({ dataDir, runtime: { workerCount }, onWarning: () => undefined,
+    onIngestionLog: (line) => console.log(`  cuvee ingestion: ${line}`) });
 }
 
 export async function addChunk(cuvee: Cuvee, tableName: string, rows: readonly Row[]) {
   await cuvee.addRows(cuvee.table(tableName), rows);
 }
 
-/** Runs a query; returns its rows, or throws with the engine's first exception. */
 /** The rows of a complete answer; an exception or a partial answer fails the query. */
 export async function cuveeRows(
   cuvee: Cuvee,

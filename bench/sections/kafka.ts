@@ -23,6 +23,8 @@ const FLUSH_THRESHOLD_ROWS = 200_000;
 const CATCH_UP_TIMEOUT_MS = 300_000;
 /** Poll interval while waiting for Cuvée's COUNT(*) to reach the produced count. */
 const COUNT_POLL_MS = 20;
+/** A line of progress this often while Cuvée catches up: a stall shows where it stopped. */
+const PROGRESS_EVERY_MS = 10_000;
 /** Marker viewer ids for freshness probes: above any generated viewer id. */
 const MARKER_BASE = 1_000_000_000_000;
 /** The tools/kafka module, loaded at run time from the repository (it is plain JS). */
@@ -104,9 +106,15 @@ async function cuveeRowsPerSec(context: BenchContext, topic: string, brokers: st
   await context.cuvee.createTable(realtimeTableJson(topic, brokers));
   const total = context.settings.kafkaRowCount;
   let count = 0;
+  let reportedMs = started;
   while ((count = await cuveeCount(context, '')) < total) {
-    if (performance.now() - started > CATCH_UP_TIMEOUT_MS) {
+    const nowMs = performance.now();
+    if (nowMs - started > CATCH_UP_TIMEOUT_MS) {
       throw new Error(`cuvee ingested ${count} of ${total} records`);
+    }
+    if (nowMs - reportedMs > PROGRESS_EVERY_MS) {
+      context.log(`  kafka: cuvee has ${count} of ${total} records`);
+      reportedMs = nowMs;
     }
     await sleep(COUNT_POLL_MS);
   }
@@ -200,8 +208,11 @@ async function runKafka(context: BenchContext, brokers: string): Promise<void> {
       topics: [{ topic, numPartitions: PARTITION_COUNT, replicationFactor: 1 }] });
     await produceRecords(kafka, topic, context);
     const total = context.settings.kafkaRowCount;
+    context.log(`  kafka: ${total} records produced to ${topic}`);
     const kafkajsRowsPerSec = await bareConsumerRowsPerSec(kafka, topic, total);
+    context.log('  kafka: bare kafkajs consumer done');
     const cuveeRowsPerSecond = await cuveeRowsPerSec(context, topic, brokers);
+    context.log('  kafka: cuvee caught up; freshness next');
     const kafkajsFresh = await kafkajsFreshness(kafka, topic, context);
     const cuveeFresh = await cuveeFreshness(kafka, topic, context);
     context.results.kafka = { rowCount: total, partitionCount: PARTITION_COUNT,

@@ -1,8 +1,8 @@
 // The piscina worker: instantiates the kernels module on the process's first shared memory (and
 // on any later one the first time a task names it), claims its scratch slot, and runs tasks
-// that name a registered operation. It imports nothing but the
-// kernels, the registry and the built-in operations; other operations arrive by importing the
-// module that defines them, once, on first use.
+// that name a registered operation. It imports nothing but the kernels, the registry and the
+// built-in operations; other operations arrive by importing the module that defines them, once,
+// on first use.
 import { threadId, workerData } from 'node:worker_threads';
 import { assert } from '../util/assert.js';
 import { instantiateKernels } from './kernelModule.js';
