@@ -10,11 +10,10 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { Cuvee, type CuveeOptions } from '../../host/cuvee.js';
 import { ErrorCode, MemoryExhaustedError } from '../../host/errors/errors.js';
-import type { BrokerResponse } from '../../host/query/response.js';
 import type { KernelRuntimeOptions } from '../../host/runtime/runtime.js';
 import { ImmutableSegment } from '../../segments/immutable/segment.js';
 import { AIRLINE_AVRO_PATH, airlineJson } from '../support/airline.js';
-import { conformanceQueries, renamed } from '../support/conformance.js';
+import { comparableResponse, conformanceQueries, renamed } from '../support/conformance.js';
 
 const MIB = 1024 * 1024;
 /** Ten segments of the 9,746 airline rows, ~300 KB each. */
@@ -70,13 +69,6 @@ function servedDocs(cuvee: Cuvee): number {
   return docs;
 }
 
-/** Everything of a response that must not depend on where segments lie or ran. */
-function comparable(response: BrokerResponse): unknown {
-  const { timeUsedMs, brokerReduceTimeMs, requestId, traceInfo, ...rest } = response;
-  void [timeUsedMs, brokerReduceTimeMs, requestId, traceInfo];
-  return rest;
-}
-
 describe('segments spread over several memories', () => {
   let single: Cuvee;
   let spreadLocal: Cuvee;
@@ -110,9 +102,9 @@ describe('segments spread over several memories', () => {
     test(`200 queries answer as with one memory, on the caller and the workers (${mode})`, async () => {
       const prefix = nullHandling ? NULLS : '';
       for (const { sql } of conformanceQueries()) {
-        const expected = comparable(await single.query(prefix + sql));
-        assert.deepEqual(comparable(await spreadLocal.query(prefix + sql)), expected, sql);
-        assert.deepEqual(comparable(await spreadPooled.query(prefix + sql)), expected, sql);
+        const expected = comparableResponse(await single.query(prefix + sql));
+        assert.deepEqual(comparableResponse(await spreadLocal.query(prefix + sql)), expected, sql);
+        assert.deepEqual(comparableResponse(await spreadPooled.query(prefix + sql)), expected, sql);
       }
     });
   }
@@ -124,7 +116,7 @@ describe('segments spread over several memories', () => {
         'SET trace = true; SELECT Carrier, COUNT(*), SUM(ArrDelay) FROM mytable ' +
         "WHERE Origin IN ('JFK', 'LAX', 'ORD') GROUP BY Carrier ORDER BY Carrier";
       const response = await cuvee.query(sql);
-      assert.deepEqual(comparable(response), comparable(await single.query(sql)));
+      assert.deepEqual(comparableResponse(response), comparableResponse(await single.query(sql)));
       const traces = Object.values(response.traceInfo);
       assert.equal(traces.length, 10);
       for (const trace of traces) assert.match(trace, /thread: worker \d+ \(task \d+ of \d+\)$/);

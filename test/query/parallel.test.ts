@@ -13,7 +13,6 @@ import {
   type SegmentBatchArgs,
 } from '../../host/query/parallel.js';
 import { QueryEngine } from '../../host/query/engine.js';
-import type { BrokerResponse } from '../../host/query/response.js';
 import { ImmutableSegment } from '../../segments/immutable/segment.js';
 import { MutableSegment } from '../../segments/mutable/mutableSegment.js';
 import {
@@ -24,7 +23,12 @@ import {
   duckDbWithRows,
   type DuckDbTable,
 } from '../support/airline.js';
-import { conformanceQueries, renamed, runConformance } from '../support/conformance.js';
+import {
+  comparableResponse,
+  conformanceQueries,
+  renamed,
+  runConformance,
+} from '../support/conformance.js';
 import { Gate } from '../runtime/gate.js';
 
 /** Five segments of the 9,746 airline rows: batches of several segments per worker. */
@@ -46,13 +50,6 @@ async function airlineCuvee(
   await cuvee.createTable(renamed(airlineJson('offline_table_config'), 'tableName'));
   await cuvee.ingestFiles('mytable', [AIRLINE_AVRO_PATH]);
   return cuvee;
-}
-
-/** Everything of a response that must not depend on where segments ran. */
-function comparable(response: BrokerResponse): unknown {
-  const { timeUsedMs, brokerReduceTimeMs, requestId, traceInfo, ...rest } = response;
-  void [timeUsedMs, brokerReduceTimeMs, requestId, traceInfo];
-  return rest;
 }
 
 /** Long enough for any test step on a loaded machine; the gate opens far earlier. */
@@ -84,7 +81,7 @@ describe('pool execution answers as the calling thread does', () => {
       for (const { sql } of conformanceQueries()) {
         const ours = await pooled.query(prefix + sql);
         const theirs = await local.query(prefix + sql);
-        assert.deepEqual(comparable(ours), comparable(theirs), sql);
+        assert.deepEqual(comparableResponse(ours), comparableResponse(theirs), sql);
       }
     });
   }
@@ -127,7 +124,7 @@ test('a consuming segment stays on the calling thread beside pooled immutable on
     const sql =
       'SET trace = true; SELECT Carrier, COUNT(*), SUM(ArrDelay) FROM mytable GROUP BY Carrier';
     const response = await pooled.query(sql);
-    assert.deepEqual(comparable(response), comparable(await local.query(sql)));
+    assert.deepEqual(comparableResponse(response), comparableResponse(await local.query(sql)));
     assert.equal(response.totalDocs, 9746 + 100);
     assert.match(response.traceInfo['mytable__0__0__consuming']!, /thread: caller$/);
     const onWorkers = Object.values(response.traceInfo).filter((trace) => /worker/.test(trace));

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { parseSql } from '../../host/sql/parser.js';
 import { formatExpr } from '../../host/sql/format.js';
-import type { QueryException, ResultCell } from '../../host/query/response.js';
+import type { BrokerResponse, QueryException, ResultCell } from '../../host/query/response.js';
 import type { DuckDbTable } from './airline.js';
 
 /** What the harness needs of an answer: Pinot's exceptions and result rows. */
@@ -175,3 +175,13 @@ export function renamed(
   return { ...json, [key]: 'mytable' };
 }
 
+
+/**
+ * Everything of a response that must not depend on where segments lie or ran: the same query
+ * on the calling thread, on workers, or over several memories answers with exactly this.
+ */
+export function comparableResponse(response: BrokerResponse): unknown {
+  const { timeUsedMs, brokerReduceTimeMs, requestId, traceInfo, ...rest } = response;
+  void [timeUsedMs, brokerReduceTimeMs, requestId, traceInfo];
+  return rest;
+}
