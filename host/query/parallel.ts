@@ -452,7 +452,7 @@ function startBatches(
       // A batch that waited past the deadline would only be refused by the worker.
       checkDeadline(request.deadline);
       const arenaBytes = arenaBytesFor(Math.max(...slots.map((slot) => slot.segment.docCount())));
-      arenaPtr = tryAllocateArena(allocator, arenaBytes);
+      arenaPtr = allocator.tryAllocate(arenaBytes);
       // A memory full of segments has no room for an arena: the calling thread runs them.
       if (arenaPtr === undefined) return noArena(slots);
       const args = batchArgs(request, slots, arenaPtr, arenaBytes);
@@ -463,15 +463,6 @@ function startBatches(
     }
   });
   return { batches: batches.map((batch) => batch.slots), tasks, ended: Promise.allSettled(tasks) };
-}
-
-function tryAllocateArena(allocator: MemoryAllocator, arenaBytes: number): number | undefined {
-  try {
-    return allocator.allocate(arenaBytes);
-  } catch (error) {
-    if (error instanceof MemoryExhaustedError) return undefined;
-    throw error;
-  }
 }
 
 /** A batch no worker ran: every segment is left to the calling thread. */

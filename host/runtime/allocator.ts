@@ -68,6 +68,19 @@ export class MemoryAllocator {
     return offset;
   }
 
+  /**
+   * As allocate, but undefined instead of MemoryExhaustedError: for callers with somewhere else
+   * to go (another memory, the calling thread).
+   */
+  tryAllocate(sizeBytes: number, alignBytes: number = MIN_ALIGN_BYTES): number | undefined {
+    try {
+      return this.allocate(sizeBytes, alignBytes);
+    } catch (error) {
+      if (error instanceof MemoryExhaustedError) return undefined;
+      throw error;
+    }
+  }
+
   release(offset: number): void {
     const range = this.live.get(offset);
     assert(range !== undefined, `release of ${offset}, which is not a live allocation`);

@@ -453,12 +453,7 @@ function tryAllocate(
 ): number | undefined {
   const { allocatedBytes, maximumBytes } = allocator.stats();
   if (allocatedBytes + sizeBytes + headroomBytes > maximumBytes) return undefined;
-  try {
-    return allocator.allocate(sizeBytes, alignBytes);
-  } catch (error) {
-    if (error instanceof MemoryExhaustedError) return undefined;
-    throw error;
-  }
+  return allocator.tryAllocate(sizeBytes, alignBytes);
 }
 
 function decodeOutcome<Result>(outcome: TaskOutcome): Result {
